@@ -1,0 +1,185 @@
+/**
+ * Process configuration: `defaults.json` overridden by environment variables, validated against
+ * `schemas/env.schema.json` before anything starts. Every consumer reads the typed {@link AppConfig}.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws ConfigError naming every bad key
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import defaults from './defaults.json' with { type: 'json' };
+import envSchema from './schemas/env.schema.json' with { type: 'json' };
+
+export type RuntimeEnv = 'development' | 'test' | 'production';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'mysql'; url: string; poolSize: number };
+
+export interface AppConfig {
+  env: RuntimeEnv;
+  host: string;
+  port: number;
+  dataDir: string;
+  logLevel: string;
+  database: DatabaseConfig;
+  /** Unset: cache, locks and rate limits live in this process. */
+  redisUrl?: string;
+  wechat: {
+    appId: string;
+    appSecret: string;
+    /** Unset: the WeChat simulator is started in-process (embedded mode only). */
+    apiBase?: string;
+  };
+  jwt: {
+    /** PKCS#8 PEM of an ES256 key. Unset outside production: generated once under dataDir. */
+    privateKeyPem?: string;
+    keyId?: string;
+    /** JWKS (JSON) of retired public keys still accepted while their tokens live. */
+    previousPublicKeys?: string;
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+  };
+  http: {
+    bodyLimitBytes: number;
+    trustProxy: boolean;
+    shutdownTimeoutMs: number;
+    loginRatePerMinute: number;
+  };
+  /** Not production: platform simulators may run in-process when no API base is configured. */
+  embedded: boolean;
+  /** Seed the demo data (DEMO_DATA; default: embedded). */
+  demoData: boolean;
+}
+
+/** Thrown when configuration is missing or invalid; `problems` names every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置无效 (invalid configuration):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Demo credentials that only the in-process simulator accepts. */
+export const SANDBOX_WECHAT = { appId: 'wx0000sandbox0001', appSecret: 'sandbox-secret-not-for-production' };
+
+const KNOWN_KEYS = Object.keys(envSchema.properties);
+const ajv = new Ajv2020({ allErrors: true, coerceTypes: true, useDefaults: false, strict: false });
+const validateEnv = ajv.compile<Record<string, unknown>>(envSchema);
+
+function describe(error: ErrorObject): string {
+  const key =
+    error.keyword === 'required'
+      ? String(error.params.missingProperty)
+      : error.instancePath.replace(/^\//, '') || '(root)';
+  switch (error.keyword) {
+    case 'required':
+      return `${key}: 必填 (required)`;
+    case 'type':
+      return `${key}: 类型应为 ${String(error.params.type)} (must be ${String(error.params.type)})`;
+    case 'enum':
+      return `${key}: 取值应为 ${(error.params.allowedValues as unknown[]).join(' | ')}`;
+    case 'pattern':
+      return `${key}: 格式不正确 (does not match ${String(error.params.pattern)})`;
+    case 'minimum':
+    case 'maximum':
+      return `${key}: 超出范围 (${error.message ?? ''})`;
+    default:
+      return `${key}: ${error.message ?? error.keyword}`;
+  }
+}
+
+/**
+ * Reads configuration from `defaults.json` and `env` (only the keys the schema knows; empty strings
+ * count as unset). Relative paths are resolved against `cwd`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const raw: Record<string, unknown> = { ...defaults };
+  for (const key of KNOWN_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const problems: string[] = [];
+  if (!validateEnv(raw)) {
+    const seen = new Set<string>();
+    for (const error of validateEnv.errors ?? []) {
+      if (error.keyword === 'if') continue;
+      const line = describe(error);
+      if (!seen.has(line)) problems.push(line);
+      seen.add(line);
+    }
+  }
+  if (raw.WECHAT_API_BASE !== undefined) {
+    for (const key of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET']) {
+      if (raw[key] === undefined)
+        problems.push(`${key}: 设置 WECHAT_API_BASE 时必填 (required with WECHAT_API_BASE)`);
+    }
+  }
+  if (raw.JWT_PRIVATE_KEY !== undefined && raw.JWT_KEY_ID === undefined) {
+    problems.push('JWT_KEY_ID: 设置 JWT_PRIVATE_KEY 时必填 (required with JWT_PRIVATE_KEY)');
+  }
+  if (raw.JWT_PUBLIC_KEYS !== undefined && !isJwks(String(raw.JWT_PUBLIC_KEYS))) {
+    problems.push('JWT_PUBLIC_KEYS: 应为 JWKS JSON，形如 {"keys":[…]} (must be a JWKS JSON document)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const env_ = raw.NODE_ENV as RuntimeEnv;
+  const embedded = env_ !== 'production';
+  const dataDir = absolute(String(raw.DATA_DIR), cwd);
+  const dbUrl = (raw.DATABASE_URL as string | undefined) ?? `sqlite:${dataDir}/gcrm.sqlite`;
+  const database: DatabaseConfig = dbUrl.startsWith('mysql://')
+    ? { kind: 'mysql', url: dbUrl, poolSize: raw.DB_POOL_SIZE as number }
+    : {
+        kind: 'sqlite',
+        file: dbUrl === ':memory:' ? ':memory:' : absolute(dbUrl.slice('sqlite:'.length), cwd),
+      };
+
+  const apiBase =
+    (raw.WECHAT_API_BASE as string | undefined) ?? (embedded ? undefined : 'https://api.weixin.qq.com');
+  return {
+    env: env_,
+    host: String(raw.HOST),
+    port: raw.PORT as number,
+    dataDir,
+    logLevel: String(raw.LOG_LEVEL),
+    database,
+    redisUrl: raw.REDIS_URL as string | undefined,
+    wechat: {
+      appId: (raw.WECHAT_APP_ID as string | undefined) ?? SANDBOX_WECHAT.appId,
+      appSecret: (raw.WECHAT_APP_SECRET as string | undefined) ?? SANDBOX_WECHAT.appSecret,
+      apiBase,
+    },
+    jwt: {
+      privateKeyPem: raw.JWT_PRIVATE_KEY as string | undefined,
+      keyId: raw.JWT_KEY_ID as string | undefined,
+      previousPublicKeys: raw.JWT_PUBLIC_KEYS as string | undefined,
+      issuer: String(raw.JWT_ISSUER),
+      audience: String(raw.JWT_AUDIENCE),
+      accessTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS as number,
+      refreshTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS as number,
+    },
+    http: {
+      bodyLimitBytes: raw.BODY_LIMIT_BYTES as number,
+      trustProxy: raw.TRUST_PROXY as boolean,
+      shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS as number,
+      loginRatePerMinute: raw.LOGIN_RATE_PER_MINUTE as number,
+    },
+    embedded,
+    demoData: (raw.DEMO_DATA as boolean | undefined) ?? embedded,
+  };
+}
+
+function absolute(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+function isJwks(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text) as { keys?: unknown };
+    return Array.isArray(parsed.keys);
+  } catch {
+    return false;
+  }
+}

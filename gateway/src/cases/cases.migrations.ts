@@ -1,0 +1,68 @@
+import type { Migrations } from '../platform/db/migrate';
+import { longText, tableEnd } from '../platform/db/migrate';
+
+export const casesMigrations: Migrations = {
+  '2026112703_cases': {
+    async up(db) {
+      await db.schema
+        .createTable('cases')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('case_number', 'varchar(32)', (c) => c.notNull().unique())
+        .addColumn('citizen_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('service_code', 'varchar(64)', (c) => c.notNull())
+        .addColumn('service_version', 'integer', (c) => c.notNull())
+        .addColumn('channel', 'varchar(16)', (c) => c.notNull())
+        .addColumn('status', 'varchar(32)', (c) => c.notNull())
+        .addColumn('form_data', longText, (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('row_version', 'integer', (c) => c.notNull())
+        .modifyEnd(tableEnd(db))
+        .execute();
+      await db.schema
+        .createIndex('cases_citizen_created')
+        .on('cases')
+        .columns(['citizen_id', 'created_at', 'id'])
+        .execute();
+
+      await db.schema
+        .createTable('case_events')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('case_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('from_status', 'varchar(32)')
+        .addColumn('to_status', 'varchar(32)')
+        .addColumn('actor_type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('actor_id', 'varchar(64)')
+        .addColumn('note', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .modifyEnd(tableEnd(db))
+        .execute();
+      await db.schema
+        .createIndex('case_events_case')
+        .on('case_events')
+        .columns(['case_id', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('citizen_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('idem_key', 'varchar(255)', (c) => c.notNull())
+        .addColumn('request_hash', 'char(64)', (c) => c.notNull())
+        .addColumn('response_status', 'integer', (c) => c.notNull())
+        .addColumn('response_body', longText, (c) => c.notNull())
+        .addColumn('case_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['citizen_id', 'idem_key'])
+        .modifyEnd(tableEnd(db))
+        .execute();
+
+      await db.schema
+        .createTable('case_number_blocks')
+        .addColumn('day', 'varchar(8)', (c) => c.primaryKey())
+        .addColumn('next_value', 'bigint', (c) => c.notNull())
+        .modifyEnd(tableEnd(db))
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,63 @@
+import type { PublishedService } from '../catalog';
+import { maskIdNumber, maskPhone } from '../platform/privacy/mask';
+import type { CaseEventRow, CaseRow } from './cases.repository';
+
+export const STATUS_LABELS: Record<string, string> = {
+  submitted: '已提交',
+  accepted: '已受理',
+  in_progress: '办理中',
+  correction_requested: '待补正',
+  completed: '已办结',
+  rejected: '不予受理',
+  withdrawn: '已撤回',
+};
+
+const EVENT_LABELS: Record<string, string> = {
+  submitted: '提交申请',
+};
+
+const iso = (ms: number) => new Date(Number(ms)).toISOString();
+
+/** Form data as it may leave the gateway: ID and phone numbers masked (the full values need a permission no citizen route has). */
+export function maskFormData(formData: Record<string, unknown>, service: PublishedService | undefined) {
+  if (!service) return formData;
+  const out: Record<string, unknown> = { ...formData };
+  for (const [field, kind] of service.sensitiveFields) {
+    const value = out[field];
+    if (typeof value === 'string') out[field] = kind === 'id-number' ? maskIdNumber(value) : maskPhone(value);
+  }
+  return out;
+}
+
+type Summary = Pick<
+  CaseRow,
+  'id' | 'case_number' | 'service_code' | 'channel' | 'status' | 'created_at' | 'updated_at'
+>;
+
+export function presentSummary(row: Summary, service: PublishedService | undefined) {
+  return {
+    id: row.id,
+    caseNumber: row.case_number,
+    service: { code: row.service_code, name: service?.definition.name ?? row.service_code },
+    channel: row.channel,
+    status: row.status,
+    statusLabel: STATUS_LABELS[row.status] ?? row.status,
+    submittedAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export function presentCase(row: CaseRow, events: CaseEventRow[], service: PublishedService | undefined) {
+  return {
+    ...presentSummary(row, service),
+    department: service?.definition.department.name ?? null,
+    formData: maskFormData(JSON.parse(row.form_data) as Record<string, unknown>, service),
+    timeline: events.map((e) => ({
+      type: e.type,
+      label: EVENT_LABELS[e.type] ?? e.type,
+      status: e.to_status,
+      statusLabel: e.to_status ? (STATUS_LABELS[e.to_status] ?? e.to_status) : null,
+      at: iso(e.created_at),
+    })),
+  };
+}

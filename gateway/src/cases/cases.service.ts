@@ -1,0 +1,175 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { CatalogService } from '../catalog';
+import type { Db } from '../platform/db/database';
+import { isUniqueViolation } from '../platform/db/db-errors';
+import { inTransaction } from '../platform/db/transaction';
+import { errors } from '../platform/errors';
+import { enqueue } from '../platform/outbox/outbox';
+import { stableStringify } from '../platform/stable-json';
+import { toFieldErrors } from '../platform/validation/messages';
+import type { CaseNumbers } from './case-number';
+import { presentCase, presentSummary } from './cases.presenter';
+import type { CaseRow, CasesRepository, IdempotencyRow } from './cases.repository';
+
+export interface SubmitCaseInput {
+  serviceCode: string;
+  formData: Record<string, unknown>;
+  channel: string;
+}
+
+export interface SubmitResult {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+type CaseView = ReturnType<typeof presentCase>;
+
+export class CasesService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: CasesRepository,
+    private readonly catalog: CatalogService,
+    private readonly numbers: CaseNumbers,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Submits a case once per (citizen, Idempotency-Key). The key row, the case, its first timeline
+   * entry and the outbox message are written in one transaction; the key row goes first so that a
+   * concurrent duplicate waits on it (MySQL) or finds it (SQLite) and replays the winner's answer.
+   */
+  async submit(citizenId: string, idempotencyKey: string, input: SubmitCaseInput): Promise<SubmitResult> {
+    const requestHash = createHash('sha256').update(stableStringify(input)).digest('hex');
+    const earlier = await this.repo.findIdempotency(citizenId, idempotencyKey);
+    if (earlier) return this.replay(earlier, requestHash);
+
+    const service = this.validate(input);
+    const now = this.now();
+    const id = randomUUID();
+    const caseNumber = await this.numbers.next(now);
+    const row: CaseRow = {
+      id,
+      case_number: caseNumber,
+      citizen_id: citizenId,
+      service_code: service.definition.code,
+      service_version: service.definition.version,
+      channel: input.channel,
+      status: 'submitted',
+      form_data: JSON.stringify(input.formData),
+      created_at: now,
+      updated_at: now,
+      row_version: 1,
+    };
+    const event = {
+      id: randomUUID(),
+      case_id: id,
+      type: 'submitted',
+      from_status: null,
+      to_status: 'submitted',
+      actor_type: 'citizen',
+      actor_id: citizenId,
+      note: null,
+      created_at: now,
+    };
+    const body = presentCase(row, [event], service);
+    try {
+      await inTransaction(this.db, async (tx) => {
+        await this.repo.insertIdempotency(tx, {
+          citizen_id: citizenId,
+          idem_key: idempotencyKey,
+          request_hash: requestHash,
+          response_status: 201,
+          response_body: JSON.stringify(body),
+          case_id: id,
+          created_at: now,
+        });
+        await this.repo.insertCase(tx, row, event);
+        await enqueue(
+          tx,
+          {
+            topic: 'case.submitted',
+            aggregateType: 'case',
+            aggregateId: id,
+            dedupeKey: `case.submitted:${id}`,
+            payload: {
+              caseId: id,
+              caseNumber,
+              serviceCode: row.service_code,
+              citizenId,
+              channel: row.channel,
+              submittedAt: now,
+            },
+          },
+          now,
+        );
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.repo.findIdempotency(citizenId, idempotencyKey);
+      if (!winner) throw error;
+      return this.replay(winner, requestHash);
+    }
+    return { status: 201, body, replayed: false };
+  }
+
+  async get(citizenId: string, id: string): Promise<CaseView> {
+    // Another citizen's case answers exactly like a missing one: its existence is not disclosed.
+    const row = await this.repo.findOwned(citizenId, id);
+    if (!row) throw errors.notFound('case_not_found', '未找到该办件');
+    return presentCase(row, await this.repo.events(id), this.catalog.get(row.service_code));
+  }
+
+  async list(citizenId: string, query: { limit?: number; cursor?: string; status?: string }) {
+    const limit = query.limit ?? 20;
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = await this.repo.listOwned(citizenId, limit + 1, after, query.status);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => presentSummary(r, this.catalog.get(r.service_code))),
+      nextCursor: rows.length > limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
+    };
+  }
+
+  private replay(earlier: IdempotencyRow, requestHash: string): SubmitResult {
+    if (earlier.request_hash !== requestHash) {
+      throw errors.conflict(
+        'idempotency_key_reused',
+        '该 Idempotency-Key 已用于内容不同的申请；新的申请请使用新的键',
+      );
+    }
+    return { status: earlier.response_status, body: JSON.parse(earlier.response_body), replayed: true };
+  }
+
+  private validate(input: SubmitCaseInput) {
+    const service = this.catalog.get(input.serviceCode);
+    if (!service) {
+      throw errors.validation([
+        { pointer: '/serviceCode', code: 'unknown_service', message: '该事项不存在或未开放申请' },
+      ]);
+    }
+    const channels = service.definition.guide.channels;
+    if (channels && !channels.includes(input.channel)) {
+      throw errors.validation([
+        { pointer: '/channel', code: 'channel_not_offered', message: '该事项不支持通过此渠道申请' },
+      ]);
+    }
+    if (!service.validate(input.formData))
+      throw errors.validation(toFieldErrors(service.validate.errors ?? [], '/formData'));
+    return service;
+  }
+}
+
+function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(`${createdAt}.${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match)
+    throw errors.validation([
+      { parameter: 'cursor', code: 'invalid_cursor', message: '游标无效，请从第一页重新加载' },
+    ]);
+  return { createdAt: Number(match[1]), id: match[2]! };
+}

@@ -1,0 +1,182 @@
+/**
+ * Composition root: builds the ports, the contexts and the HTTP app from one AppConfig, and owns
+ * graceful shutdown. `main.ts` runs it as a process; tests run it in-process on a free port.
+ */
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppConfig } from '@gcrm/config';
+import { loadCatalog } from '@gcrm/config/catalog';
+import { createWechatClient, createWechatSimulator, type WechatSimulator } from '@gcrm/connectors/wechat';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import { CaseNumbers, CasesRepository, CasesService, casesMigrations, casesRoutes } from './cases';
+import { CatalogService, catalogRoutes } from './catalog';
+import { seedDemoData } from './demo-data';
+import {
+  AccessTokens,
+  authenticateCitizen,
+  IdentityRepository,
+  IdentityService,
+  identityMigrations,
+  identityRoutes,
+  loadSigningKeys,
+} from './identity';
+import { migrate } from './platform/db/migrate';
+import { errorHandler } from './platform/http/error-handler';
+import { healthRoutes } from './platform/http/health';
+import { buildOpenApi } from './platform/http/openapi';
+import { limitByIp } from './platform/http/rate-limit';
+import { requestContext } from './platform/http/request-context';
+import { ApiRegistry } from './platform/http/route';
+import { createInfrastructure } from './platform/infrastructure';
+import { createLogger } from './platform/logger';
+import { outboxMigrations } from './platform/outbox/outbox';
+import { createAjv } from './platform/validation/ajv';
+
+export const API_PREFIX = '/api/v1';
+
+export interface GatewayOptions {
+  logger?: Logger;
+  /** Namespace for Redis keys (tests give each run its own). */
+  redisPrefix?: string;
+}
+
+export interface Gateway {
+  url: string;
+  /** Base URL of the in-process WeChat simulator, when one runs (embedded mode without WECHAT_API_BASE). */
+  wechatSimulatorUrl?: string;
+  wechatSimulator?: WechatSimulator;
+  server: Server;
+  logger: Logger;
+  /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), then closes pools. */
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: AppConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const infra = createInfrastructure(config, options.redisPrefix);
+  const { db } = infra.database;
+  await migrate(db, outboxMigrations, identityMigrations, casesMigrations);
+
+  let simulator: WechatSimulator | undefined;
+  let wechatBase = config.wechat.apiBase;
+  if (!wechatBase) {
+    simulator = createWechatSimulator({ appId: config.wechat.appId, appSecret: config.wechat.appSecret });
+    wechatBase = await simulator.listen(0, '127.0.0.1');
+  }
+  const wechatClient = createWechatClient(
+    { appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: wechatBase },
+    { tokenCache: infra.cache },
+  );
+  const wechat = {
+    appId: config.wechat.appId,
+    code2Session: (code: string) => wechatClient.code2Session(code),
+  };
+
+  const ajv = createAjv();
+  const catalog = new CatalogService(loadCatalog(), ajv);
+  const identity = new IdentityService(
+    new IdentityRepository(db),
+    new AccessTokens(await loadSigningKeys(config), {
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ttlSeconds: config.jwt.accessTtlSeconds,
+    }),
+    infra.cache,
+    { accessTtlSeconds: config.jwt.accessTtlSeconds, refreshTtlSeconds: config.jwt.refreshTtlSeconds },
+  );
+  const cases = new CasesService(db, new CasesRepository(db), catalog, new CaseNumbers(db));
+
+  const registry = new ApiRegistry({
+    ajv,
+    queryAjv: createAjv({ coerceTypes: true }),
+    bodyLimit: config.http.bodyLimitBytes,
+    authenticate: authenticateCitizen(identity),
+  });
+  const api = registry.withPrefix(API_PREFIX);
+  healthRoutes(registry.withPrefix(''), { database: infra.database.ping, cache: infra.cache.ping });
+  const loginLimit = limitByIp(
+    infra.rateLimiters({ name: 'login', points: config.http.loginRatePerMinute, durationSeconds: 60 }),
+    'login_rate_limited',
+  );
+  identityRoutes(api, identity, wechat, loginLimit);
+  catalogRoutes(api, catalog);
+  casesRoutes(api, cases);
+  let openapi: ReturnType<typeof buildOpenApi> | undefined;
+  registry.define({
+    method: 'get',
+    path: `${API_PREFIX}/openapi.json`,
+    operationId: 'openapi',
+    summary: '本接口文档（OpenAPI 3.1）',
+    tags: ['ops'],
+    auth: 'none',
+    responses: {
+      200: { description: 'OpenAPI 3.1 文档', schema: { type: 'object', required: ['openapi', 'paths'] } },
+    },
+    handler: async (ctx) => {
+      openapi ??= buildOpenApi(registry, { title: 'G-CRM Gateway API', version: '1.0.0' });
+      ctx.body = openapi;
+      ctx.set('Cache-Control', 'public, max-age=300');
+    },
+  });
+
+  const router = new Router();
+  registry.mount(router);
+  const app = new Koa({ proxy: config.http.trustProxy });
+  let shuttingDown = false;
+  app.use(requestContext(log));
+  app.use(errorHandler(log));
+  app.use(async (ctx, next) => {
+    // While draining, tell keep-alive clients to reconnect elsewhere instead of reusing this socket.
+    if (shuttingDown) ctx.set('Connection', 'close');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.on('error', () => {
+    // errorHandler has answered and logged; Koa's default would print the error (and its message).
+  });
+
+  if (config.demoData)
+    await seedDemoData({ cases, identityRepo: new IdentityRepository(db), appId: config.wechat.appId });
+
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = new Promise<void>((resolve) =>
+        setTimeout(resolve, config.http.shutdownTimeoutMs).unref(),
+      );
+      await Promise.race([drained, deadline]);
+      server.closeAllConnections();
+      await simulator?.close();
+      await infra.close();
+    })();
+    return closing;
+  };
+
+  return {
+    url,
+    wechatSimulatorUrl: simulator ? wechatBase : undefined,
+    wechatSimulator: simulator,
+    server,
+    logger: log,
+    close,
+  };
+}

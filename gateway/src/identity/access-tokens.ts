@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { ALG, type SigningKeys } from './signing-keys';
+
+export interface AccessClaims {
+  /** The citizen's id. */
+  sub: string;
+  /** The session (refresh-token family) this token belongs to. */
+  sid: string;
+  role: 'citizen';
+}
+
+export interface AccessTokenOptions {
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+// RFC 9068: a typed header keeps an ID token or any other JWT of ours from passing as an access token.
+const TYP = 'at+jwt';
+
+export class AccessTokens {
+  private readonly keySet;
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly options: AccessTokenOptions,
+  ) {
+    this.keySet = createLocalJWKSet(keys.jwks);
+  }
+
+  async issue(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
+    const token = await new SignJWT({ sid: claims.sid, role: claims.role })
+      .setProtectedHeader({ alg: ALG, kid: this.keys.kid, typ: TYP })
+      .setSubject(claims.sub)
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .sign(this.keys.privateKey);
+    return { token, expiresIn: this.options.ttlSeconds };
+  }
+
+  /** The claims of a valid token, or null for anything else (bad signature, alg, kid, typ, iss, aud, time). */
+  async verify(token: string): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.keySet, {
+        algorithms: [ALG],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        typ: TYP,
+        requiredClaims: ['sub', 'exp', 'iat', 'sid'],
+        clockTolerance: 5,
+      });
+      if (payload.role !== 'citizen' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string')
+        return null;
+      return { sub: payload.sub, sid: payload.sid, role: 'citizen' };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Db } from '../platform/db/database';
+import { isUniqueViolation } from '../platform/db/db-errors';
+
+interface IdentityTables {
+  citizens: {
+    id: string;
+    app_id: string;
+    openid: string;
+    unionid: string | null;
+    created_at: number;
+    updated_at: number;
+    last_login_at: number;
+  };
+  refresh_tokens: {
+    id: string;
+    family_id: string;
+    citizen_id: string;
+    token_hash: string;
+    parent_id: string | null;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+    revoked_at: number | null;
+  };
+}
+
+export type RefreshTokenRow = IdentityTables['refresh_tokens'];
+
+export class IdentityRepository {
+  private readonly db: Kysely<IdentityTables>;
+  constructor(db: Db) {
+    this.db = db as Kysely<IdentityTables>;
+  }
+
+  /** Finds or creates the citizen of (appId, openid); `isNew` tells which. Safe under concurrent first logins. */
+  async upsertWechatCitizen(appId: string, openid: string, unionid: string | undefined, now: number) {
+    const existing = await this.findByOpenid(appId, openid);
+    if (existing) {
+      await this.db
+        .updateTable('citizens')
+        .set({ last_login_at: now, updated_at: now, ...(unionid ? { unionid } : {}) })
+        .where('id', '=', existing.id)
+        .execute();
+      return { id: existing.id, isNew: false };
+    }
+    const id = randomUUID();
+    try {
+      await this.db
+        .insertInto('citizens')
+        .values({
+          id,
+          app_id: appId,
+          openid,
+          unionid: unionid ?? null,
+          created_at: now,
+          updated_at: now,
+          last_login_at: now,
+        })
+        .execute();
+      return { id, isNew: true };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.findByOpenid(appId, openid);
+      if (!winner) throw error;
+      return { id: winner.id, isNew: false };
+    }
+  }
+
+  private findByOpenid(appId: string, openid: string) {
+    return this.db
+      .selectFrom('citizens')
+      .select('id')
+      .where('app_id', '=', appId)
+      .where('openid', '=', openid)
+      .executeTakeFirst();
+  }
+
+  async insertRefreshToken(row: RefreshTokenRow): Promise<void> {
+    await this.db.insertInto('refresh_tokens').values(row).execute();
+  }
+
+  findRefreshToken(tokenHash: string) {
+    return this.db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+  }
+
+  /** Marks a token used; false when another request used it first (the caller treats that as reuse). */
+  async markUsed(id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('refresh_tokens')
+      .set({ used_at: now })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async revokeFamily(familyId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: now })
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+}

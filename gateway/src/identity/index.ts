@@ -1,0 +1,12 @@
+/**
+ * Identity: citizen accounts keyed by WeChat openid, sessions (ES256 access tokens + rotating
+ * refresh-token families) and the middleware that authenticates a request. Other contexts use only
+ * what this file exports.
+ */
+export { type AccessClaims, AccessTokens } from './access-tokens';
+export { authenticateCitizen, type CitizenPrincipal } from './authenticate';
+export { identityMigrations } from './identity.migrations';
+export { IdentityRepository } from './identity.repository';
+export { identityRoutes } from './identity.routes';
+export { IdentityService, type SessionTokens, type WechatLogin } from './identity.service';
+export { loadSigningKeys, type SigningKeys } from './signing-keys';

@@ -1,0 +1,86 @@
+/**
+ * The transactional outbox: a context writes its outgoing messages in the same transaction as the
+ * change they announce, so a message exists exactly when its change does. Delivery (dispatcher,
+ * retries, dead letters) reads this table; `dedupeKey` is passed on to connectors so that an
+ * at-least-once delivery has its effect once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Migrations } from '../db/migrate';
+import { longText, tableEnd } from '../db/migrate';
+import type { Tx } from '../db/transaction';
+
+export interface OutboxMessage {
+  topic: string;
+  aggregateType: string;
+  aggregateId: string;
+  /** Unique per effect: a second message with the same key is a programming error, not a retry. */
+  dedupeKey: string;
+  /** Must not hold ID or phone numbers: consumers fetch what they need by id. */
+  payload: Record<string, unknown>;
+}
+
+export interface OutboxTable {
+  outbox: {
+    id: string;
+    topic: string;
+    aggregate_type: string;
+    aggregate_id: string;
+    dedupe_key: string;
+    payload: string;
+    status: 'pending' | 'delivered' | 'dead';
+    attempts: number;
+    next_attempt_at: number;
+    last_error: string | null;
+    created_at: number;
+  };
+}
+
+export async function enqueue(tx: Tx, message: OutboxMessage, now: number): Promise<string> {
+  const id = randomUUID();
+  await (tx as unknown as Kysely<OutboxTable>)
+    .insertInto('outbox')
+    .values({
+      id,
+      topic: message.topic,
+      aggregate_type: message.aggregateType,
+      aggregate_id: message.aggregateId,
+      dedupe_key: message.dedupeKey,
+      payload: JSON.stringify(message.payload),
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      last_error: null,
+      created_at: now,
+    })
+    .execute();
+  return id;
+}
+
+export const outboxMigrations: Migrations = {
+  '2026112700_platform_outbox': {
+    async up(db) {
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('topic', 'varchar(64)', (c) => c.notNull())
+        .addColumn('aggregate_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('aggregate_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('dedupe_key', 'varchar(191)', (c) => c.notNull().unique())
+        .addColumn('payload', longText, (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .modifyEnd(tableEnd(db))
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createIndex('outbox_aggregate')
+        .on('outbox')
+        .columns(['aggregate_type', 'aggregate_id'])
+        .execute();
+    },
+  },
+};
