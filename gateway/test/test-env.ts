@@ -12,7 +12,9 @@ import { type AppConfig, loadConfig } from '@gcrm/config';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 
-export const dialect: 'mysql' | 'sqlite' = process.env.DATABASE_URL?.startsWith('mysql://') ? 'mysql' : 'sqlite';
+export const dialect: 'mysql' | 'sqlite' = process.env.DATABASE_URL?.startsWith('mysql://')
+  ? 'mysql'
+  : 'sqlite';
 export const redisUrl = process.env.REDIS_URL || undefined;
 
 export interface TestEnv {
@@ -32,13 +34,23 @@ export async function createTestEnv(extra: Record<string, string> = {}): Promise
   if (dialect === 'mysql') {
     const base = new URL(process.env.DATABASE_URL!);
     const name = `gcrm_t_${id}`;
-    const admin = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+    const admin = await createConnection({
+      host: base.hostname,
+      port: Number(base.port || 3306),
+      user: decodeURIComponent(base.username),
+      password: decodeURIComponent(base.password),
+    });
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
     await admin.end();
     base.pathname = `/${name}`;
     databaseUrl = base.toString();
     dropDatabase = async () => {
-      const c = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+      const c = await createConnection({
+        host: base.hostname,
+        port: Number(base.port || 3306),
+        user: decodeURIComponent(base.username),
+        password: decodeURIComponent(base.password),
+      });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
     };

@@ -29,7 +29,11 @@ export async function startTestGateway(extra: Record<string, string> = {}): Prom
         body: JSON.stringify({ code }),
       });
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      const body = (await res.json()) as { accessToken: string; refreshToken: string; citizen: { id: string } };
+      const body = (await res.json()) as {
+        accessToken: string;
+        refreshToken: string;
+        citizen: { id: string };
+      };
       return { accessToken: body.accessToken, refreshToken: body.refreshToken, citizenId: body.citizen.id };
     },
     async stop() {

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialect } from '../../gateway/test/test-env';
-import { fakeIdNumber, startTestGateway, type TestGateway, validApplication } from '../../gateway/test/test-gateway';
+import {
+  fakeIdNumber,
+  startTestGateway,
+  type TestGateway,
+  validApplication,
+} from '../../gateway/test/test-gateway';
 import { call } from '../support/http';
 
 describe(`trunk: login → submit → read (${dialect})`, () => {
@@ -9,7 +14,11 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
   let alice: Awaited<ReturnType<TestGateway['login']>>;
   let bob: Awaited<ReturnType<TestGateway['login']>>;
   const submit = (token: string, key: string | undefined, body: unknown) =>
-    call(`${t.url}/api/v1/cases`, { token, body, headers: key === undefined ? {} : { 'idempotency-key': key } });
+    call(`${t.url}/api/v1/cases`, {
+      token,
+      body,
+      headers: key === undefined ? {} : { 'idempotency-key': key },
+    });
 
   beforeAll(async () => {
     t = await startTestGateway();
@@ -26,7 +35,11 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
     expect(res.body.tokenType).toBe('Bearer');
     expect(JSON.stringify(res.body)).not.toMatch(/session_?key/i);
     const [header] = res.body.accessToken.split('.');
-    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({ alg: 'ES256', typ: 'at+jwt', kid: expect.any(String) });
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({
+      alg: 'ES256',
+      typ: 'at+jwt',
+      kid: expect.any(String),
+    });
   });
 
   it('rejects a used or unknown code with 401 and a zh-CN problem', async () => {
@@ -37,7 +50,9 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
     expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(again.body).toMatchObject({ code: 'wechat_code_invalid', status: 401 });
     expect(again.body.detail).toMatch(/[\u4e00-\u9fa5]/);
-    expect((await call(`${t.url}/api/v1/auth/wechat`, { body: { code: 'no-such-code' } })).body.code).toBe('wechat_code_invalid');
+    expect((await call(`${t.url}/api/v1/auth/wechat`, { body: { code: 'no-such-code' } })).body.code).toBe(
+      'wechat_code_invalid',
+    );
   });
 
   it('submits a case, reads it back, and lists it', async () => {
@@ -45,12 +60,21 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
     const created = await submit(alice.accessToken, key, validApplication());
     expect(created.status).toBe(201);
     expect(created.headers.get('idempotent-replayed')).toBeNull();
-    expect(created.body).toMatchObject({ status: 'submitted', statusLabel: '已提交', channel: 'wechat', service: { code: 'hrss.maternity-allowance', name: '生育津贴申领' } });
+    expect(created.body).toMatchObject({
+      status: 'submitted',
+      statusLabel: '已提交',
+      channel: 'wechat',
+      service: { code: 'hrss.maternity-allowance', name: '生育津贴申领' },
+    });
     expect(created.body.caseNumber).toMatch(/^20\d{6}\d{6,}$/);
-    expect(created.body.timeline).toEqual([expect.objectContaining({ type: 'submitted', status: 'submitted' })]);
+    expect(created.body.timeline).toEqual([
+      expect.objectContaining({ type: 'submitted', status: 'submitted' }),
+    ]);
     expect(created.headers.get('location')).toBe(`/api/v1/cases/${created.body.id}`);
     // Personal data leaves masked.
-    expect(created.body.formData.idNumber).toBe(fakeIdNumber().replace(/^(.{3}).{11}(.{4})$/, '$1***********$2'));
+    expect(created.body.formData.idNumber).toBe(
+      fakeIdNumber().replace(/^(.{3}).{11}(.{4})$/, '$1***********$2'),
+    );
     expect(created.body.formData.phone).toBe('130****0001');
 
     const read = await call(`${t.url}/api/v1/cases/${created.body.id}`, { token: alice.accessToken });
@@ -72,7 +96,11 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
     expect(replay.body).toEqual(first.body);
     // Key order does not make another body.
     const reordered = validApplication();
-    const again = await submit(alice.accessToken, key, { formData: reordered.formData, channel: reordered.channel, serviceCode: reordered.serviceCode });
+    const again = await submit(alice.accessToken, key, {
+      formData: reordered.formData,
+      channel: reordered.channel,
+      serviceCode: reordered.serviceCode,
+    });
     expect(again.body.id).toBe(first.body.id);
 
     const conflict = await submit(alice.accessToken, key, validApplication({ channel: 'h5' }));
@@ -100,11 +128,14 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
   it('pages the list by cursor without gaps or repeats', async () => {
     const carol = await t.login();
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await submit(carol.accessToken, randomUUID(), validApplication())).body.id);
+    for (let i = 0; i < 7; i++)
+      ids.push((await submit(carol.accessToken, randomUUID(), validApplication())).body.id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await call(`${t.url}/api/v1/cases?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { token: carol.accessToken });
+      const page: any = await call(`${t.url}/api/v1/cases?limit=3${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: carol.accessToken,
+      });
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(3);
       seen.push(...page.body.items.map((c: { id: string }) => c.id));
@@ -112,7 +143,9 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
     } while (cursor);
     expect(seen).toHaveLength(7);
     expect(new Set(seen)).toEqual(new Set(ids));
-    expect((await call(`${t.url}/api/v1/cases?limit=0`, { token: carol.accessToken })).body.errors[0]).toMatchObject({ parameter: 'limit' });
+    expect(
+      (await call(`${t.url}/api/v1/cases?limit=0`, { token: carol.accessToken })).body.errors[0],
+    ).toMatchObject({ parameter: 'limit' });
     expect((await call(`${t.url}/api/v1/cases?cursor=bad`, { token: carol.accessToken })).status).toBe(400);
     expect((await call(`${t.url}/api/v1/cases?foo=1`, { token: carol.accessToken })).status).toBe(400);
   });
@@ -122,12 +155,21 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
     expect((await submit('not.a.jwt', randomUUID(), validApplication())).body.code).toBe('token_invalid');
     const missing = await submit(alice.accessToken, undefined, validApplication());
     expect(missing.status).toBe(400);
-    expect(missing.body.errors).toEqual([expect.objectContaining({ header: 'Idempotency-Key', code: 'required' })]);
+    expect(missing.body.errors).toEqual([
+      expect.objectContaining({ header: 'Idempotency-Key', code: 'required' }),
+    ]);
   });
 
   it('explains bad fields with JSON pointers and zh-CN messages, and stores nothing', async () => {
     const dave = await t.login();
-    const bad = validApplication({ formData: { ...validApplication().formData, idNumber: '110105199003071230', phone: '12345', extra: 'x' } });
+    const bad = validApplication({
+      formData: {
+        ...validApplication().formData,
+        idNumber: '110105199003071230',
+        phone: '12345',
+        extra: 'x',
+      },
+    });
     const res = await submit(dave.accessToken, randomUUID(), bad);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('validation_failed');
@@ -135,22 +177,47 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
     expect(pointers).toEqual(['/formData/extra', '/formData/idNumber', '/formData/phone']);
     const idError = res.body.errors.find((e: { pointer: string }) => e.pointer === '/formData/idNumber');
     expect(idError.message).toContain('身份证号码');
-    const missing = await submit(dave.accessToken, randomUUID(), { serviceCode: 'no.such-service', channel: 'wechat', formData: {} });
-    expect(missing.body.errors).toEqual([expect.objectContaining({ pointer: '/serviceCode', code: 'unknown_service' })]);
-    const required = await submit(dave.accessToken, randomUUID(), { channel: 'wechat', formData: {}, role: 'admin' });
-    expect(required.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/role', '/serviceCode']);
+    const missing = await submit(dave.accessToken, randomUUID(), {
+      serviceCode: 'no.such-service',
+      channel: 'wechat',
+      formData: {},
+    });
+    expect(missing.body.errors).toEqual([
+      expect.objectContaining({ pointer: '/serviceCode', code: 'unknown_service' }),
+    ]);
+    const required = await submit(dave.accessToken, randomUUID(), {
+      channel: 'wechat',
+      formData: {},
+      role: 'admin',
+    });
+    expect(required.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      '/role',
+      '/serviceCode',
+    ]);
     expect((await call(`${t.url}/api/v1/cases`, { token: dave.accessToken })).body.items).toEqual([]);
   });
 
   it('answers 415, 413, 400 and 404 as problems', async () => {
-    const wrongType = await call(`${t.url}/api/v1/cases`, { token: alice.accessToken, raw: 'x=1', headers: { 'content-type': 'text/plain', 'idempotency-key': 'k' } });
+    const wrongType = await call(`${t.url}/api/v1/cases`, {
+      token: alice.accessToken,
+      raw: 'x=1',
+      headers: { 'content-type': 'text/plain', 'idempotency-key': 'k' },
+    });
     expect(wrongType.status).toBe(415);
     expect(wrongType.body.code).toBe('unsupported_media_type');
     const big = JSON.stringify({ ...validApplication(), formData: { remark: 'x'.repeat(1024 * 1024) } });
-    const tooBig = await call(`${t.url}/api/v1/cases`, { token: alice.accessToken, raw: big, headers: { 'content-type': 'application/json', 'idempotency-key': 'k2' } });
+    const tooBig = await call(`${t.url}/api/v1/cases`, {
+      token: alice.accessToken,
+      raw: big,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k2' },
+    });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.code).toBe('payload_too_large');
-    const broken = await call(`${t.url}/api/v1/cases`, { token: alice.accessToken, raw: '{"a":', headers: { 'content-type': 'application/json', 'idempotency-key': 'k3' } });
+    const broken = await call(`${t.url}/api/v1/cases`, {
+      token: alice.accessToken,
+      raw: '{"a":',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k3' },
+    });
     expect(broken.status).toBe(400);
     expect(broken.body.code).toBe('malformed_json');
     const unknown = await call(`${t.url}/api/v1/nowhere`);
@@ -172,7 +239,9 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
     const reuse = await call(`${t.url}/api/v1/auth/refresh`, { body: { refreshToken: s.refreshToken } });
     expect(reuse.status).toBe(401);
     expect(reuse.body.code).toBe('refresh_token_reused');
-    expect((await call(`${t.url}/api/v1/auth/refresh`, { body: { refreshToken: r2.body.refreshToken } })).status).toBe(401);
+    expect(
+      (await call(`${t.url}/api/v1/auth/refresh`, { body: { refreshToken: r2.body.refreshToken } })).status,
+    ).toBe(401);
     expect((await call(`${t.url}/api/v1/cases`, { token: r2.body.accessToken })).status).toBe(401);
     // Logout ends a session the same way.
     const other = await t.login();
@@ -190,13 +259,18 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
 
   it('reports health and readiness', async () => {
     expect((await call(`${t.url}/healthz`)).body).toEqual({ status: 'ok' });
-    expect((await call(`${t.url}/readyz`)).body).toEqual({ status: 'ok', checks: { database: 'ok', cache: 'ok' } });
+    expect((await call(`${t.url}/readyz`)).body).toEqual({
+      status: 'ok',
+      checks: { database: 'ok', cache: 'ok' },
+    });
   });
 
   it('serves an OpenAPI 3.1 document describing every route with the schemas it validates with', async () => {
     const doc = (await call(`${t.url}/api/v1/openapi.json`)).body;
     expect(doc.openapi).toBe('3.1.0');
-    const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods as object).map((m) => `${m.toUpperCase()} ${path}`));
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods as object).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(ops.sort()).toEqual(
       [
         'GET /healthz',
@@ -213,8 +287,14 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
       ].sort(),
     );
     const submitOp = doc.paths['/api/v1/cases'].post;
-    expect(submitOp.requestBody.content['application/json'].schema.required).toEqual(['serviceCode', 'formData', 'channel']);
-    expect(submitOp.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]);
+    expect(submitOp.requestBody.content['application/json'].schema.required).toEqual([
+      'serviceCode',
+      'formData',
+      'channel',
+    ]);
+    expect(submitOp.parameters).toEqual([
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+    ]);
     expect(submitOp.security).toEqual([{ citizenBearer: [] }]);
   });
 });

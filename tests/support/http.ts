@@ -7,7 +7,13 @@ export interface Reply<T = any> {
 
 export async function call<T = any>(
   url: string,
-  init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  init: {
+    method?: string;
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    raw?: string;
+  } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -16,7 +22,11 @@ export async function call<T = any>(
     payload = JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(url, { method: init.method ?? (payload === undefined ? 'GET' : 'POST'), headers, body: payload });
+  const res = await fetch(url, {
+    method: init.method ?? (payload === undefined ? 'GET' : 'POST'),
+    headers,
+    body: payload,
+  });
   const text = await res.text();
   let body: unknown = text;
   try {
