@@ -159,11 +159,16 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     closing ??= (async () => {
       shuttingDown = true;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets become idle as their last response ends; close each as soon as it does.
       server.closeIdleConnections();
-      const deadline = new Promise<void>((resolve) =>
-        setTimeout(resolve, config.http.shutdownTimeoutMs).unref(),
-      );
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, config.http.shutdownTimeoutMs);
+      });
       await Promise.race([drained, deadline]);
+      clearInterval(sweeper);
+      clearTimeout(timer);
       server.closeAllConnections();
       await simulator?.close();
       await infra.close();

@@ -1,0 +1,42 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../index';
+import { loadCatalog } from './index';
+
+describe('catalog', () => {
+  it('loads the shipped services and their forms', () => {
+    const catalog = loadCatalog();
+    expect(catalog.services.map((s) => s.code)).toContain('hrss.maternity-allowance');
+    for (const s of catalog.services) expect(catalog.forms.has(s.form)).toBe(true);
+  });
+
+  it('refuses a service whose form is missing or whose fields are wrong, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    mkdirSync(join(dir, 'services'));
+    mkdirSync(join(dir, 'forms'));
+    writeFileSync(
+      join(dir, 'services', 'a.json'),
+      JSON.stringify({
+        code: 'x.a',
+        name: '测试事项',
+        version: 1,
+        status: 'published',
+        department: { code: 'x', name: '测试局' },
+        form: 'nope@1',
+        guide: { summary: 's', promisedWorkingDays: 1, legalWorkingDays: 2 },
+      }),
+    );
+    writeFileSync(join(dir, 'services', 'b.json'), JSON.stringify({ code: 'Bad Code' }));
+    try {
+      loadCatalog(dir);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const text = (error as ConfigError).problems.join('\n');
+      expect(text).toContain('nope@1');
+      expect(text).toContain('b.json');
+    }
+  });
+});

@@ -1,0 +1,104 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AccessTokens } from './access-tokens';
+import type { SigningKeys } from './signing-keys';
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const options = { issuer: 'g-crm', audience: 'g-crm-api', ttlSeconds: 900 };
+
+describe('access tokens (ES256, kid, typ at+jwt)', () => {
+  let keys: SigningKeys;
+  let tokens: AccessTokens;
+  const claims = { sub: randomUUID(), sid: randomUUID(), role: 'citizen' as const };
+  const now = () => Math.floor(Date.now() / 1000);
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    keys = {
+      kid: 'k1',
+      privateKey: pair.privateKey,
+      jwks: { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' }] },
+    };
+    tokens = new AccessTokens(keys, options);
+  });
+
+  const forge = (header: Record<string, unknown>, payload: Record<string, unknown>, signature = '') =>
+    `${b64(header)}.${b64(payload)}.${signature}`;
+  const goodPayload = () => ({
+    sub: claims.sub,
+    sid: claims.sid,
+    role: 'citizen',
+    iss: 'g-crm',
+    aud: 'g-crm-api',
+    iat: now(),
+    exp: now() + 600,
+  });
+
+  it('verifies what it issues', async () => {
+    const { token } = await tokens.issue(claims);
+    expect(await tokens.verify(token)).toEqual(claims);
+  });
+
+  it('rejects alg none', async () => {
+    expect(await tokens.verify(forge({ alg: 'none', typ: 'at+jwt', kid: 'k1' }, goodPayload()))).toBeNull();
+  });
+
+  it('rejects HS256 signed with the public key (algorithm confusion)', async () => {
+    const header = { alg: 'HS256', typ: 'at+jwt', kid: 'k1' };
+    const input = `${b64(header)}.${b64(goodPayload())}`;
+    const sig = createHmac('sha256', JSON.stringify(keys.jwks.keys[0])).update(input).digest('base64url');
+    expect(await tokens.verify(`${input}.${sig}`)).toBeNull();
+  });
+
+  it('rejects an unknown kid, and a key supplied in the header (jwk / jku)', async () => {
+    const attacker = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(attacker.publicKey);
+    for (const header of [
+      { alg: 'ES256', typ: 'at+jwt', kid: 'k2' },
+      { alg: 'ES256', typ: 'at+jwt', jwk },
+      { alg: 'ES256', typ: 'at+jwt', kid: 'k1', jku: 'http://127.0.0.1:1/jwks' },
+    ]) {
+      const forged = await new SignJWT(goodPayload())
+        .setProtectedHeader(header as never)
+        .sign(attacker.privateKey);
+      expect(await tokens.verify(forged)).toBeNull();
+    }
+  });
+
+  it('rejects expired, not-yet-valid, wrong issuer, wrong audience, wrong typ and wrong role', async () => {
+    const sign = (payload: Record<string, unknown>, typ = 'at+jwt') =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: 'k1', typ }).sign(keys.privateKey);
+    expect(await tokens.verify(await sign({ ...goodPayload(), exp: now() - 60 }))).toBeNull();
+    expect(await tokens.verify(await sign({ ...goodPayload(), nbf: now() + 600 }))).toBeNull();
+    expect(await tokens.verify(await sign({ ...goodPayload(), iss: 'evil' }))).toBeNull();
+    expect(await tokens.verify(await sign({ ...goodPayload(), aud: 'other' }))).toBeNull();
+    expect(await tokens.verify(await sign(goodPayload(), 'JWT'))).toBeNull();
+    expect(await tokens.verify(await sign({ ...goodPayload(), role: 'admin' }))).toBeNull();
+    expect(await tokens.verify(await sign(goodPayload()))).toEqual(claims);
+  });
+
+  it('rejects a tampered payload and garbage', async () => {
+    const { token } = await tokens.issue(claims);
+    const [h, , s] = token.split('.');
+    expect(await tokens.verify(`${h}.${b64({ ...goodPayload(), sub: randomUUID() })}.${s}`)).toBeNull();
+    for (const junk of ['', 'a.b.c', '....', 'eyJ.eyJ.x', token.slice(0, -2)])
+      expect(await tokens.verify(junk)).toBeNull();
+  });
+
+  it('accepts tokens of a retired key listed in the key set (rotation)', async () => {
+    const old = await generateKeyPair('ES256', { extractable: true });
+    const rotated = new AccessTokens(
+      {
+        ...keys,
+        jwks: { keys: [...keys.jwks.keys, { ...(await exportJWK(old.publicKey)), kid: 'k0', alg: 'ES256' }] },
+      },
+      options,
+    );
+    const legacy = await new SignJWT(goodPayload())
+      .setProtectedHeader({ alg: 'ES256', kid: 'k0', typ: 'at+jwt' })
+      .sign(old.privateKey);
+    expect(await rotated.verify(legacy)).toEqual(claims);
+    expect(await tokens.verify(legacy)).toBeNull();
+  });
+});
