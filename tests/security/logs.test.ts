@@ -13,7 +13,12 @@ describe(`logs hold no personal data or credentials (${dialect})`, () => {
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   beforeAll(async () => {
     env = await createTestEnv();
-    const sink = new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) });
+    const sink = new Writable({
+      write: (chunk, _e, cb) => {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
     gateway = await startGateway(env.config, {
       redisPrefix: env.redisPrefix,
       logger: createLogger('trace', sink),

@@ -9,7 +9,12 @@ function app(throwing: () => never) {
   const lines: string[] = [];
   const log = createLogger(
     'debug',
-    new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }),
+    new Writable({
+      write: (chunk, _e, cb) => {
+        lines.push(String(chunk));
+        cb();
+      },
+    }),
   );
   const koa = new Koa();
   koa.use(requestContext(log));
