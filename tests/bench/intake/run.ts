@@ -15,7 +15,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -90,6 +90,7 @@ interface Server {
 }
 
 const children = new Set<ChildProcess>();
+const tmpDirs: string[] = [];
 
 /** Spawns `node --import tsx <script>` and waits until its stdout matches `ready` (URL in group 1). */
 function startServer(
@@ -111,26 +112,36 @@ function startServer(
     out = (out + chunk.toString('utf8')).slice(-8000);
   };
   child.stderr?.on('data', keep);
+  child.stdout?.on('data', keep);
   return new Promise<Server>((resolveStart, reject) => {
-    const fail = (why: string) => {
+    let settled = false;
+    const settle = () => {
+      settled = true;
       clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    };
+    const fail = (why: string) => {
+      if (settled) return;
+      settle();
       child.kill('SIGKILL');
       reject(new Error(`${name} failed to start: ${why}\n${out.trim()}`));
     };
+    const onExit = (code: number | null, signal: string | null) => fail(`exited (${signal ?? code})`);
+    const onError = (error: Error) => fail(error.message);
+    child.on('exit', onExit);
+    child.on('error', onError);
     const timer = setTimeout(() => fail('not ready after 60 s'), 60_000);
-    child.once('exit', (code, signal) => fail(`exited (${signal ?? code})`));
-    child.once('error', (error) => fail(error.message));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      keep(chunk);
+    // Registered after `keep`, so `out` already holds the chunk.
+    const check = () => {
       const url = ready.url.exec(out)?.[1];
       const simulatorUrl = ready.simulator ? ready.simulator.exec(out)?.[1] : undefined;
-      if (url && (!ready.simulator || simulatorUrl)) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        child.once('exit', () => children.delete(child));
-        resolveStart({ child, url, simulatorUrl, output: () => out });
-      }
-    });
+      if (settled || !url || (ready.simulator && !simulatorUrl)) return;
+      settle();
+      resolveStart({ child, url, simulatorUrl, output: () => out });
+    };
+    child.stdout?.on('data', check);
   });
 }
 
@@ -389,6 +400,8 @@ async function verify(store: Store, ledger: KeyLedger): Promise<{ ok: boolean; l
 interface Measurement extends LoadResult {
   dialect: Dialect;
   server: ServerKind;
+  /** When the measured load ran, in process.hrtime microseconds. */
+  window: { from: number; to: number };
   verified: boolean;
 }
 
@@ -403,16 +416,24 @@ async function measure(
 ): Promise<Measurement> {
   const ledger: KeyLedger = { pending: new Set(), ok: new Set(), failures: new Map() };
   await probe(server.url, token);
+  const busy = await cpuBusy(500);
+  if (busy > 0.2)
+    log(
+      `  WARNING: ${fmt(busy * 100, 0)}% of the CPUs were busy before this run (other processes?): ` +
+        'the numbers below are not comparable',
+    );
   if (opts.warmup > 0) await load(server.url, token, `${runId}-w`, opts.warmup, opts.connections, ledger);
   const okBefore = ledger.ok.size;
   ledger.failures.clear();
+  const from = Number(process.hrtime.bigint() / 1000n);
   const result = await load(server.url, token, `${runId}-m`, opts.duration, opts.connections, ledger);
+  const to = Number(process.hrtime.bigint() / 1000n);
   await stopServer(server);
   const check = await verify(store, ledger);
   log(`  ${dialect}/${kind}: ${fmt(result.rps, 0)} req/s, p99 ${result.p99} ms, errors ${result.errors}`);
   if (result.detail) log(`    errors: ${result.detail}`);
   log(`    ${check.line} (warm-up 2xx ${okBefore})`);
-  return { ...result, dialect, server: kind, verified: check.ok };
+  return { ...result, dialect, server: kind, verified: check.ok, window: { from, to } };
 }
 
 async function benchDialect(
@@ -453,7 +474,7 @@ async function benchDialect(
     );
     const token = await login(gateway);
     const ours = await measure(dialect, 'gateway', gateway, token, gwStore, opts, `${runId}g`);
-    if (opts.cpuProf) printProfile(profDir);
+    if (opts.cpuProf) printProfile(profDir, ours.window);
 
     const baseStore = await newStore('base');
     const baseline = await startServer(
@@ -477,16 +498,40 @@ async function benchDialect(
   }
 }
 
+/** Fraction of all CPUs busy during the next `ms` milliseconds, with our servers idle. */
+async function cpuBusy(ms: number): Promise<number> {
+  const sample = () =>
+    cpus().reduce(
+      (acc, c) => {
+        const { idle, ...rest } = c.times;
+        acc.idle += idle;
+        acc.total += idle + Object.values(rest).reduce((s, v) => s + v, 0);
+        return acc;
+      },
+      { idle: 0, total: 0 },
+    );
+  const a = sample();
+  await new Promise((done) => setTimeout(done, ms));
+  const b = sample();
+  const total = b.total - a.total;
+  return total > 0 ? 1 - (b.idle - a.idle) / total : 0;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Profiles
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
+  children?: number[];
 }
 
-function printProfile(dir: string): void {
+/**
+ * Summarizes the gateway's CPU profile over the measured window only (start-up, login and warm-up
+ * excluded): self time by module and by function, and inclusive time of the gateway's own functions.
+ * `window` is in process.hrtime microseconds, the clock V8 stamps samples with on Linux.
+ */
+function printProfile(dir: string, window: { from: number; to: number }): void {
   let files: string[] = [];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
@@ -498,30 +543,59 @@ function printProfile(dir: string): void {
   const profile = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as {
     nodes: ProfileNode[];
     startTime: number;
-    endTime: number;
+    samples: number[];
+    timeDeltas: number[];
   };
-  const total = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0);
-  const byFunction = new Map<string, number>();
-  const byModule = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    if (hits === 0) continue;
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const where = (node: ProfileNode) => {
     const { functionName, url, lineNumber } = node.callFrame;
     const file = url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '');
     const module =
       /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? (file || functionName || '(native)');
-    byModule.set(module, (byModule.get(module) ?? 0) + hits);
     const label = `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
-    byFunction.set(label, (byFunction.get(label) ?? 0) + hits);
+    return { file, module, label };
+  };
+  let t = profile.startTime;
+  const inWindow: number[] = [];
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t >= window.from && t <= window.to) inWindow.push(id);
+  });
+  const samples = inWindow.length > 0 ? inWindow : profile.samples;
+  const byFunction = new Map<string, number>();
+  const byModule = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  for (const id of samples) {
+    const node = nodes.get(id);
+    if (!node) continue;
+    const w = where(node);
+    add(byModule, w.module);
+    add(byFunction, w.label);
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const frame = nodes.get(cur);
+      if (!frame) break;
+      const f = where(frame);
+      if (f.file.startsWith('gateway/') || f.file.startsWith('config/')) seen.add(f.label);
+    }
+    for (const label of seen) add(inclusive, label);
   }
+  const total = samples.length;
   const top = (m: Map<string, number>, n: number) =>
     [...m]
       .sort((x, y) => y[1] - x[1])
       .slice(0, n)
       .map(([k, v]) => `    ${fmt((100 * v) / total, 1).padStart(5)}%  ${k}`)
       .join('\n');
-  log(`  gateway CPU profile (${files[0]}), self time by module:\n${top(byModule, 12)}`);
-  log(`  self time by function:\n${top(byFunction, 20)}`);
+  log(
+    `  gateway CPU profile ${inWindow.length > 0 ? 'during the measured run' : 'of the whole process (clock mismatch)'}` +
+      ` (${total} samples)\n  self time by module:\n${top(byModule, 14)}`,
+  );
+  log(`  self time by function:\n${top(byFunction, 25)}`);
+  log(`  inclusive time, gateway code:\n${top(inclusive, 20)}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -557,6 +631,7 @@ async function main(): Promise<void> {
       `dialects ${opts.dialects.join(', ')}`,
   );
   const tmp = mkdtempSync(join(tmpdir(), 'gcrm-bench-'));
+  tmpDirs.push(tmp);
   const admin = opts.dialects.includes('mysql') ? await createConnection(MYSQL_ADMIN) : undefined;
   const results: Measurement[] = [];
   const stop = () => {
@@ -612,8 +687,21 @@ async function main(): Promise<void> {
   );
 }
 
+let finished = false;
+process.on('beforeExit', () => {
+  // The event loop emptied while a step still awaited something: a bug, never a silent success.
+  if (!finished) {
+    process.stderr.write('bench:intake failed: stalled (a step awaited an event that never came)\n');
+    for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+    process.exit(1);
+  }
+});
+
 main().then(
-  () => process.exit(0),
+  () => {
+    finished = true;
+    process.exit(0);
+  },
   (error) => {
     for (const child of [...children]) child.kill('SIGKILL');
     process.stderr.write(`bench:intake failed: ${error instanceof Error ? error.message : String(error)}\n`);
