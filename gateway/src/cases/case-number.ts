@@ -14,9 +14,18 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+let lastDay = { start: 0, end: 0, day: '' };
+
 /** The calendar day in China (UTC+8) as YYYYMMDD: case numbers follow the service centre's day, not UTC's. */
 export function chinaDay(epochMs: number): string {
-  return dayFormat.format(epochMs).replaceAll('-', '');
+  // Intl formatting is slow for a per-request call; China has had no DST since 1991, so a day is
+  // exactly 24 h and the last answer holds until the next midnight.
+  if (epochMs >= lastDay.start && epochMs < lastDay.end) return lastDay.day;
+  const day = dayFormat.format(epochMs).replaceAll('-', '');
+  const start =
+    Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8))) - 8 * 3600_000;
+  lastDay = { start, end: start + 24 * 3600_000, day };
+  return day;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../platform/db/database';
+import { insertStatement } from '../platform/db/insert-statement';
 import type { Tx } from '../platform/db/transaction';
 
 export interface CaseRow {
@@ -48,8 +49,45 @@ const asTables = (db: Db | Tx) => db as unknown as Kysely<CasesTables>;
 
 export class CasesRepository {
   private readonly db: Kysely<CasesTables>;
+  private readonly insertKeyRow;
+  private readonly insertCaseRow;
+  private readonly insertEventRow;
+
   constructor(db: Db) {
     this.db = asTables(db);
+    this.insertKeyRow = insertStatement<IdempotencyRow>(db, 'idempotency_keys', [
+      'citizen_id',
+      'idem_key',
+      'request_hash',
+      'response_status',
+      'response_body',
+      'case_id',
+      'created_at',
+    ]);
+    this.insertCaseRow = insertStatement<CaseRow>(db, 'cases', [
+      'id',
+      'case_number',
+      'citizen_id',
+      'service_code',
+      'service_version',
+      'channel',
+      'status',
+      'form_data',
+      'created_at',
+      'updated_at',
+      'row_version',
+    ]);
+    this.insertEventRow = insertStatement<CaseEventRow>(db, 'case_events', [
+      'id',
+      'case_id',
+      'type',
+      'from_status',
+      'to_status',
+      'actor_type',
+      'actor_id',
+      'note',
+      'created_at',
+    ]);
   }
 
   findIdempotency(citizenId: string, key: string) {
@@ -62,13 +100,13 @@ export class CasesRepository {
   }
 
   /** Inserted first in the submit transaction: a concurrent duplicate blocks or fails here, before any case row. */
-  async insertIdempotency(tx: Tx, row: IdempotencyRow) {
-    await asTables(tx).insertInto('idempotency_keys').values(row).execute();
+  insertIdempotency(tx: Tx, row: IdempotencyRow) {
+    return this.insertKeyRow(tx, row);
   }
 
   async insertCase(tx: Tx, row: CaseRow, event: CaseEventRow) {
-    await asTables(tx).insertInto('cases').values(row).execute();
-    await asTables(tx).insertInto('case_events').values(event).execute();
+    await this.insertCaseRow(tx, row);
+    await this.insertEventRow(tx, event);
   }
 
   findOwned(citizenId: string, id: string) {

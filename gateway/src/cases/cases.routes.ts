@@ -51,8 +51,9 @@ export function casesRoutes(api: RouteDefiner, cases: CasesService) {
       const citizen = ctx.state.citizen as CitizenPrincipal;
       const result = await cases.submit(citizen.id, key, ctx.state.body as SubmitCaseInput);
       ctx.status = result.status;
-      ctx.body = result.body;
-      ctx.set('Location', `/api/v1/cases/${(result.body as { id: string }).id}`);
+      ctx.body = result.json;
+      ctx.type = 'application/json; charset=utf-8';
+      ctx.set('Location', `/api/v1/cases/${result.caseId}`);
       if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     },
   });

@@ -4,7 +4,7 @@ import type { Db } from '../platform/db/database';
 import { isUniqueViolation } from '../platform/db/db-errors';
 import { inTransaction } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
-import { enqueue } from '../platform/outbox/outbox';
+import { OutboxWriter } from '../platform/outbox/outbox';
 import { stableStringify } from '../platform/stable-json';
 import { toFieldErrors } from '../platform/validation/messages';
 import type { CaseNumbers } from './case-number';
@@ -19,7 +19,9 @@ export interface SubmitCaseInput {
 
 export interface SubmitResult {
   status: number;
-  body: unknown;
+  caseId: string;
+  /** The answer, serialized once: the same bytes are stored for replays and sent now. */
+  json: string;
   replayed: boolean;
 }
 
@@ -32,18 +34,22 @@ export class CasesService {
     private readonly catalog: CatalogService,
     private readonly numbers: CaseNumbers,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.outbox = new OutboxWriter(db);
+  }
+
+  private readonly outbox: OutboxWriter;
 
   /**
    * Submits a case once per (citizen, Idempotency-Key). The key row, the case, its first timeline
    * entry and the outbox message are written in one transaction; the key row goes first so that a
    * concurrent duplicate waits on it (MySQL) or finds it (SQLite) and replays the winner's answer.
+   * A retried key whose body is now invalid gets the 400, not the 409: validation comes first.
    */
   async submit(citizenId: string, idempotencyKey: string, input: SubmitCaseInput): Promise<SubmitResult> {
     const requestHash = createHash('sha256').update(stableStringify(input)).digest('hex');
-    const earlier = await this.repo.findIdempotency(citizenId, idempotencyKey);
-    if (earlier) return this.replay(earlier, requestHash);
-
+    // No look-up of the key first: retries are rare, and the key row's unique constraint inside the
+    // transaction answers them anyway (a replay only costs an unused case number).
     const service = this.validate(input);
     const now = this.now();
     const id = randomUUID();
@@ -72,7 +78,7 @@ export class CasesService {
       note: null,
       created_at: now,
     };
-    const body = presentCase(row, [event], service);
+    const json = JSON.stringify(presentCase(row, [event], service));
     try {
       await inTransaction(this.db, async (tx) => {
         await this.repo.insertIdempotency(tx, {
@@ -80,12 +86,12 @@ export class CasesService {
           idem_key: idempotencyKey,
           request_hash: requestHash,
           response_status: 201,
-          response_body: JSON.stringify(body),
+          response_body: json,
           case_id: id,
           created_at: now,
         });
         await this.repo.insertCase(tx, row, event);
-        await enqueue(
+        await this.outbox.enqueue(
           tx,
           {
             topic: 'case.submitted',
@@ -110,7 +116,7 @@ export class CasesService {
       if (!winner) throw error;
       return this.replay(winner, requestHash);
     }
-    return { status: 201, body, replayed: false };
+    return { status: 201, caseId: id, json, replayed: false };
   }
 
   async get(citizenId: string, id: string): Promise<CaseView> {
@@ -139,7 +145,7 @@ export class CasesService {
         '该 Idempotency-Key 已用于内容不同的申请；新的申请请使用新的键',
       );
     }
-    return { status: earlier.response_status, body: JSON.parse(earlier.response_body), replayed: true };
+    return { status: earlier.response_status, caseId: earlier.case_id, json: earlier.response_body, replayed: true };
   }
 
   private validate(input: SubmitCaseInput) {

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AccessTokens } from './access-tokens';
 import type { SigningKeys } from './signing-keys';
 
@@ -100,5 +100,29 @@ describe('access tokens (ES256, kid, typ at+jwt)', () => {
       .sign(old.privateKey);
     expect(await rotated.verify(legacy)).toEqual(claims);
     expect(await tokens.verify(legacy)).toBeNull();
+  });
+});
+
+describe('verified-token cache', () => {
+  it('keeps a verified token only until its own expiry', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const keys = {
+      kid: 'k',
+      privateKey: pair.privateKey,
+      jwks: { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k', alg: 'ES256' }] },
+    };
+    const tokens = new AccessTokens(keys, { ...options, ttlSeconds: 60 });
+    const claims = { sub: randomUUID(), sid: randomUUID(), role: 'citizen' as const };
+    const { token } = await tokens.issue(claims);
+    expect(await tokens.verify(token)).toEqual(claims);
+    expect(await tokens.verify(token)).toEqual(claims);
+    // A forged variant of a cached token is still checked in full.
+    expect(await tokens.verify(`${token}x`)).toBeNull();
+    vi.useFakeTimers({ now: Date.now() + 120_000 });
+    try {
+      expect(await tokens.verify(token)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

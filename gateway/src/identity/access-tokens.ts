@@ -19,8 +19,14 @@ export interface AccessTokenOptions {
 // RFC 9068: a typed header keeps an ID token or any other JWT of ours from passing as an access token.
 const TYP = 'at+jwt';
 
+// A citizen's app sends the same token with every request for its 15 minutes: verifying its ES256
+// signature once and remembering the result saves ~10% CPU per request. Only successful
+// verifications are kept, each until its own expiry; revocation is checked outside, every time.
+const VERIFIED_CACHE_MAX = 10_000;
+
 export class AccessTokens {
   private readonly keySet;
+  private readonly verified = new Map<string, { claims: AccessClaims; exp: number }>();
   constructor(
     private readonly keys: SigningKeys,
     private readonly options: AccessTokenOptions,
@@ -43,6 +49,11 @@ export class AccessTokens {
 
   /** The claims of a valid token, or null for anything else (bad signature, alg, kid, typ, iss, aud, time). */
   async verify(token: string): Promise<AccessClaims | null> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.exp * 1000 > Date.now()) return hit.claims;
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.keySet, {
         algorithms: [ALG],
@@ -52,9 +63,13 @@ export class AccessTokens {
         requiredClaims: ['sub', 'exp', 'iat', 'sid'],
         clockTolerance: 5,
       });
-      if (payload.role !== 'citizen' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string')
+      if (payload.role !== 'citizen' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
         return null;
-      return { sub: payload.sub, sid: payload.sid, role: 'citizen' };
+      }
+      const claims: AccessClaims = { sub: payload.sub, sid: payload.sid, role: 'citizen' };
+      if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { claims, exp: payload.exp! });
+      return claims;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
       throw error;

@@ -1,12 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Logger, pino } from 'pino';
-
-/** Per-request values every log line carries, without threading them through calls. */
-export interface RequestStore {
-  requestId: string;
-}
-
-export const requestStore = new AsyncLocalStorage<RequestStore>();
 
 // Defence in depth: nothing logs bodies or headers today, but a careless `log.info({ body })` must
 // still not leak credentials or personal data.
@@ -34,10 +26,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'gcrm-gateway' },
       redact: { paths: REDACT, censor: '[已脱敏]' },
-      mixin: () => {
-        const store = requestStore.getStore();
-        return store ? { reqId: store.requestId } : {};
-      },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

@@ -9,6 +9,7 @@ import type { DatabaseConfig } from '@gcrm/config';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
+import { cachingSqlite, preparingPool } from './fast-drivers';
 
 // biome-ignore lint/suspicious/noExplicitAny: the platform knows no context's tables; repositories narrow it.
 export type Db = Kysely<any>;
@@ -42,7 +43,7 @@ export function createDatabase(config: DatabaseConfig): Database {
       bigNumberStrings: false,
       enableKeepAlive: true,
     });
-    const db: Db = new Kysely({ dialect: new MysqlDialect({ pool }) });
+    const db: Db = new Kysely({ dialect: new MysqlDialect({ pool: preparingPool(pool) as never }) });
     return {
       db,
       kind: 'mysql',
@@ -57,7 +58,7 @@ export function createDatabase(config: DatabaseConfig): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: cachingSqlite(sqlite) as never }) });
   return {
     db,
     kind: 'sqlite',

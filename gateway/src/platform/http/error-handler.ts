@@ -72,11 +72,13 @@ export function errorHandler(log: Logger): Middleware {
             ? fromHttpError(caught as { status?: number })
             : undefined;
         error = mapped ?? errors.internal();
-        if (!mapped) log.error({ err: describeUnexpected(caught) }, 'unhandled error');
+        if (!mapped)
+          log.error({ reqId: ctx.state.requestId, err: describeUnexpected(caught) }, 'unhandled error');
       }
-      if (error.level === 'warn') log.warn({ code: error.code, status: error.status }, 'request failed');
+      if (error.level === 'warn')
+        log.warn({ reqId: ctx.state.requestId, code: error.code, status: error.status }, 'request failed');
       else if (error.level === 'error' && caught instanceof AppError)
-        log.error({ code: error.code }, 'request failed');
+        log.error({ reqId: ctx.state.requestId, code: error.code }, 'request failed');
       ctx.status = error.status;
       for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
       ctx.body = problemBody(error, ctx);

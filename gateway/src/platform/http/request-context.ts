@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { requestStore } from '../logger';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Gives each request an id (the caller's X-Request-Id when it is safe to echo, else a new one),
- * runs the rest of the chain inside that id's log context, and writes one access-log line.
+ * Gives each request an id (the caller's X-Request-Id when it is safe to echo, else a new one) and
+ * writes one access-log line with it. (No AsyncLocalStorage: it taxed every promise by ~3% under load,
+ * and every log line so far is written where `ctx` is at hand.)
  * The line holds the route pattern and path, never the query string or body (they can carry
  * login codes and personal data).
  */
@@ -18,21 +18,20 @@ export function requestContext(log: Logger): Middleware {
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
-    await requestStore.run({ requestId }, async () => {
-      try {
-        await next();
-      } finally {
-        const ms = Math.round((performance.now() - started) * 10) / 10;
-        const line = {
-          method: ctx.method,
-          route: (ctx as { _matchedRoute?: string })._matchedRoute ?? null,
-          path: ctx.path.length > 200 ? `${ctx.path.slice(0, 200)}…` : ctx.path,
-          status: ctx.status,
-          ms,
-        };
-        if (ctx.status >= 500) log.error(line, 'request');
-        else log.info(line, 'request');
-      }
-    });
+    try {
+      await next();
+    } finally {
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      const line = {
+        reqId: requestId,
+        method: ctx.method,
+        route: (ctx as { _matchedRoute?: string })._matchedRoute ?? null,
+        path: ctx.path.length > 200 ? `${ctx.path.slice(0, 200)}…` : ctx.path,
+        status: ctx.status,
+        ms,
+      };
+      if (ctx.status >= 500) log.error(line, 'request');
+      else log.info(line, 'request');
+    }
   };
 }

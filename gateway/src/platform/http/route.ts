@@ -87,7 +87,7 @@ export class ApiRegistry {
     const query = this.deps.queryAjv.compile(spec.query ?? { type: 'object', additionalProperties: false });
     const params = spec.params ? this.deps.queryAjv.compile(spec.params) : undefined;
     return async function validateMiddleware(ctx, next) {
-      const queryValue = { ...ctx.query };
+      const queryValue = ctx.querystring === '' ? {} : { ...ctx.query };
       if (!query(queryValue)) {
         throw errors.validation(
           toFieldErrors(query.errors ?? []).map(({ pointer, ...rest }) => ({

@@ -5,7 +5,8 @@
  * at-least-once delivery has its effect once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Db } from '../db/database';
+import { insertStatement } from '../db/insert-statement';
 import type { Migrations } from '../db/migrate';
 import { longText, tableEnd } from '../db/migrate';
 import type { Tx } from '../db/transaction';
@@ -36,11 +37,30 @@ export interface OutboxTable {
   };
 }
 
-export async function enqueue(tx: Tx, message: OutboxMessage, now: number): Promise<string> {
-  const id = randomUUID();
-  await (tx as unknown as Kysely<OutboxTable>)
-    .insertInto('outbox')
-    .values({
+type OutboxRow = OutboxTable['outbox'];
+
+/** Writes outbox messages inside the caller's transaction. */
+export class OutboxWriter {
+  private readonly insert;
+  constructor(db: Db) {
+    this.insert = insertStatement<OutboxRow>(db, 'outbox', [
+      'id',
+      'topic',
+      'aggregate_type',
+      'aggregate_id',
+      'dedupe_key',
+      'payload',
+      'status',
+      'attempts',
+      'next_attempt_at',
+      'last_error',
+      'created_at',
+    ]);
+  }
+
+  async enqueue(tx: Tx, message: OutboxMessage, now: number): Promise<string> {
+    const id = randomUUID();
+    await this.insert(tx, {
       id,
       topic: message.topic,
       aggregate_type: message.aggregateType,
@@ -52,9 +72,9 @@ export async function enqueue(tx: Tx, message: OutboxMessage, now: number): Prom
       next_attempt_at: now,
       last_error: null,
       created_at: now,
-    })
-    .execute();
-  return id;
+    });
+    return id;
+  }
 }
 
 export const outboxMigrations: Migrations = {
