@@ -100,13 +100,20 @@ export class CasesRepository {
   }
 
   /** Inserted first in the submit transaction: a concurrent duplicate blocks or fails here, before any case row. */
-  insertIdempotency(tx: Tx, row: IdempotencyRow) {
-    return this.insertKeyRow(tx, row);
+  /** Inserts key rows; a batch of one reuses a precompiled statement, larger ones one multi-row insert. */
+  async insertIdempotency(tx: Tx, rows: IdempotencyRow[]) {
+    if (rows.length === 1) await this.insertKeyRow(tx, rows[0]!);
+    else await asTables(tx).insertInto('idempotency_keys').values(rows).execute();
   }
 
-  async insertCase(tx: Tx, row: CaseRow, event: CaseEventRow) {
-    await this.insertCaseRow(tx, row);
-    await this.insertEventRow(tx, event);
+  async insertCases(tx: Tx, rows: CaseRow[], events: CaseEventRow[]) {
+    if (rows.length === 1) {
+      await this.insertCaseRow(tx, rows[0]!);
+      await this.insertEventRow(tx, events[0]!);
+      return;
+    }
+    await asTables(tx).insertInto('cases').values(rows).execute();
+    await asTables(tx).insertInto('case_events').values(events).execute();
   }
 
   findOwned(citizenId: string, id: string) {

@@ -1,13 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { CatalogService } from '../catalog';
 import type { Db } from '../platform/db/database';
-import { isUniqueViolation } from '../platform/db/db-errors';
-import { inTransaction } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
 import { OutboxWriter } from '../platform/outbox/outbox';
 import { stableStringify } from '../platform/stable-json';
 import { toFieldErrors } from '../platform/validation/messages';
 import type { CaseNumbers } from './case-number';
+import { CaseWriter } from './case-writer';
 import { presentCase, presentSummary } from './cases.presenter';
 import type { CaseRow, CasesRepository, IdempotencyRow } from './cases.repository';
 
@@ -35,15 +34,15 @@ export class CasesService {
     private readonly numbers: CaseNumbers,
     private readonly now: () => number = Date.now,
   ) {
-    this.outbox = new OutboxWriter(db);
+    this.writer = new CaseWriter(db, repo, new OutboxWriter(db));
   }
 
-  private readonly outbox: OutboxWriter;
+  private readonly writer: CaseWriter;
 
   /**
    * Submits a case once per (citizen, Idempotency-Key). The key row, the case, its first timeline
-   * entry and the outbox message are written in one transaction; the key row goes first so that a
-   * concurrent duplicate waits on it (MySQL) or finds it (SQLite) and replays the winner's answer.
+   * entry and the outbox message are written in one transaction (shared with concurrent submissions,
+   * see CaseWriter); a concurrent or later duplicate of the key replays the first answer.
    * A retried key whose body is now invalid gets the 400, not the 409: validation comes first.
    */
   async submit(citizenId: string, idempotencyKey: string, input: SubmitCaseInput): Promise<SubmitResult> {
@@ -79,41 +78,36 @@ export class CasesService {
       created_at: now,
     };
     const json = JSON.stringify(presentCase(row, [event], service));
-    try {
-      await inTransaction(this.db, async (tx) => {
-        await this.repo.insertIdempotency(tx, {
-          citizen_id: citizenId,
-          idem_key: idempotencyKey,
-          request_hash: requestHash,
-          response_status: 201,
-          response_body: json,
-          case_id: id,
-          created_at: now,
-        });
-        await this.repo.insertCase(tx, row, event);
-        await this.outbox.enqueue(
-          tx,
-          {
-            topic: 'case.submitted',
-            aggregateType: 'case',
-            aggregateId: id,
-            dedupeKey: `case.submitted:${id}`,
-            payload: {
-              caseId: id,
-              caseNumber,
-              serviceCode: row.service_code,
-              citizenId,
-              channel: row.channel,
-              submittedAt: now,
-            },
-          },
-          now,
-        );
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+    const outcome = await this.writer.write({
+      key: {
+        citizen_id: citizenId,
+        idem_key: idempotencyKey,
+        request_hash: requestHash,
+        response_status: 201,
+        response_body: json,
+        case_id: id,
+        created_at: now,
+      },
+      row,
+      event,
+      message: {
+        topic: 'case.submitted',
+        aggregateType: 'case',
+        aggregateId: id,
+        dedupeKey: `case.submitted:${id}`,
+        payload: {
+          caseId: id,
+          caseNumber,
+          serviceCode: row.service_code,
+          citizenId,
+          channel: row.channel,
+          submittedAt: now,
+        },
+      },
+    });
+    if (outcome === 'duplicate') {
       const winner = await this.repo.findIdempotency(citizenId, idempotencyKey);
-      if (!winner) throw error;
+      if (!winner) throw new Error('idempotency row vanished after a duplicate-key conflict');
       return this.replay(winner, requestHash);
     }
     return { status: 201, caseId: id, json, replayed: false };
@@ -145,7 +139,12 @@ export class CasesService {
         '该 Idempotency-Key 已用于内容不同的申请；新的申请请使用新的键',
       );
     }
-    return { status: earlier.response_status, caseId: earlier.case_id, json: earlier.response_body, replayed: true };
+    return {
+      status: earlier.response_status,
+      caseId: earlier.case_id,
+      json: earlier.response_body,
+      replayed: true,
+    };
   }
 
   private validate(input: SubmitCaseInput) {

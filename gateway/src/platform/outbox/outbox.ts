@@ -5,6 +5,7 @@
  * at-least-once delivery has its effect once.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database';
 import { insertStatement } from '../db/insert-statement';
 import type { Migrations } from '../db/migrate';
@@ -58,10 +59,10 @@ export class OutboxWriter {
     ]);
   }
 
-  async enqueue(tx: Tx, message: OutboxMessage, now: number): Promise<string> {
-    const id = randomUUID();
-    await this.insert(tx, {
-      id,
+  /** Writes the messages in the caller's transaction; returns their ids. */
+  async enqueueAll(tx: Tx, messages: OutboxMessage[], now: number): Promise<string[]> {
+    const rows: OutboxRow[] = messages.map((message) => ({
+      id: randomUUID(),
       topic: message.topic,
       aggregate_type: message.aggregateType,
       aggregate_id: message.aggregateId,
@@ -72,8 +73,11 @@ export class OutboxWriter {
       next_attempt_at: now,
       last_error: null,
       created_at: now,
-    });
-    return id;
+    }));
+    if (rows.length === 1) await this.insert(tx, rows[0]!);
+    else if (rows.length > 1)
+      await (tx as unknown as Kysely<OutboxTable>).insertInto('outbox').values(rows).execute();
+    return rows.map((r) => r.id);
   }
 }
 
