@@ -62,6 +62,9 @@ function sqliteStore(file: string): Store {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Same pragmas as the gateway (gateway/src/platform/db/database.ts), so the ratio measures only the gateway's own work.
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536');
   for (const statement of ddl('sqlite')) db.exec(statement);
   const idempotency = db.prepare(INSERT_IDEMPOTENCY);
   const kase = db.prepare(INSERT_CASE);
