@@ -14,7 +14,7 @@ describe('GroupCommit', () => {
     expect(batches).toEqual([[1]]);
   });
 
-  it('gathers items that arrive while a batch is in flight, in order, up to maxBatch', async () => {
+  it('gathers items that arrive in the same turn or while a batch is in flight, in order, up to maxBatch', async () => {
     const batches: number[][] = [];
     const gc = new GroupCommit<number, number>(
       async (items) => {
@@ -26,7 +26,17 @@ describe('GroupCommit', () => {
     );
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => gc.add(i)));
     expect(results).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
-    expect(batches).toEqual([[0], [1, 2, 3, 4], [5, 6, 7, 8], [9]]);
+    expect(batches).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
+    // One arriving while a batch is being written waits for the next batch.
+    batches.length = 0;
+    const first = gc.add(100);
+    await new Promise((r) => setImmediate(r));
+    await Promise.all([first, gc.add(101), gc.add(102)]);
+    expect(batches).toEqual([[100], [101, 102]]);
   });
 
   it('gives a failed batch its error and goes on with the next', async () => {
@@ -41,10 +51,11 @@ describe('GroupCommit', () => {
       { maxBatch: 2, concurrency: 1 },
     );
     const outcomes = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => gc.add(n)));
+    // Batches [1, 2] (fails), [3, 4] and [5].
     expect(outcomes.map((o) => o.status)).toEqual([
+      'rejected',
+      'rejected',
       'fulfilled',
-      'rejected',
-      'rejected',
       'fulfilled',
       'fulfilled',
     ]);
