@@ -28,7 +28,7 @@ type CaseView = ReturnType<typeof presentCase>;
 
 export class CasesService {
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly repo: CasesRepository,
     private readonly catalog: CatalogService,
     private readonly numbers: CaseNumbers,

@@ -6,10 +6,16 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 describe('GroupCommit', () => {
   it('writes a lone item at once, in a batch of one', async () => {
     const batches: number[][] = [];
-    const gc = new GroupCommit<number, string>(async (items) => (batches.push(items), items.map(String)), {
-      maxBatch: 10,
-      concurrency: 1,
-    });
+    const gc = new GroupCommit<number, string>(
+      async (items) => {
+        batches.push(items);
+        return items.map(String);
+      },
+      {
+        maxBatch: 10,
+        concurrency: 1,
+      },
+    );
     expect(await gc.add(1)).toBe('1');
     expect(batches).toEqual([[1]]);
   });
