@@ -1,9 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../index';
 import { loadCatalog } from './index';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 describe('catalog', () => {
   it('loads the shipped services and their forms', () => {
@@ -16,18 +19,8 @@ describe('catalog', () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
     mkdirSync(join(dir, 'services'));
     mkdirSync(join(dir, 'forms'));
-    writeFileSync(
-      join(dir, 'services', 'a.json'),
-      JSON.stringify({
-        code: 'x.a',
-        name: '测试事项',
-        version: 1,
-        status: 'published',
-        department: { code: 'x', name: '测试局' },
-        form: 'nope@1',
-        guide: { summary: 's', promisedWorkingDays: 1, legalWorkingDays: 2 },
-      }),
-    );
+    const shipped = JSON.parse(readFileSync(join(here, 'services', 'hrss.maternity-allowance.json'), 'utf8'));
+    writeFileSync(join(dir, 'services', 'a.json'), JSON.stringify({ ...shipped, code: 'x.a', form: 'nope@1' }));
     writeFileSync(join(dir, 'services', 'b.json'), JSON.stringify({ code: 'Bad Code' }));
     try {
       loadCatalog(dir);

@@ -9,31 +9,96 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ConfigError } from '../index';
 import formSchema from '../schemas/form.schema.json' with { type: 'json' };
+import conditionSchema from '../schemas/condition.schema.json' with { type: 'json' };
 import serviceSchema from '../schemas/service.schema.json' with { type: 'json' };
+
+export type Condition = Record<string, unknown>;
+
+export interface MaterialSpec {
+  code: string;
+  name: string;
+  required: boolean;
+  copies?: string;
+  eLicence?: string;
+  note?: string;
+}
 
 export interface ServiceDefinition {
   code: string;
   name: string;
+  shortName?: string;
   version: number;
   status: 'draft' | 'published' | 'retired';
-  department: { code: string; name: string };
+  kind: 'single' | 'bundle';
+  includes?: { service: string; name?: string; department: string; optional?: boolean }[];
+  departments: { code: string; name: string; lead?: boolean }[];
+  applicantKinds: ('person' | 'enterprise')[];
+  lifeEvents?: string[];
+  tags?: string[];
+  channels: string[];
+  /** `formId@version` */
   form: string;
+  flow?: string;
+  rules?: string[];
   guide: {
     summary: string;
-    conditions?: string[];
-    materials?: string[];
-    promisedWorkingDays: number;
+    conditions: string[];
+    materials: MaterialSpec[];
     legalWorkingDays: number;
-    fee?: string;
-    channels?: string[];
+    promisedWorkingDays: number;
+    fee: string;
+    handling: {
+      online: boolean;
+      visitsAtMost?: number;
+      counter?: { address: string; hours: string; phone?: string };
+      mail?: boolean;
+    };
+    basis: string[];
+    faq?: { q: string; a: string }[];
   };
 }
 
+export interface FieldUi {
+  widget: string;
+  placeholder?: string;
+  help?: string;
+  prefill?: string;
+  options?: { value: unknown; label: string }[];
+  material?: string;
+  accept?: string[];
+  maxSizeKb?: number;
+  maxFiles?: number;
+  regionLevel?: 'province' | 'city' | 'district';
+  columns?: Record<string, FieldUi>;
+  unit?: string;
+}
+
+export interface LinkageRule {
+  field: string;
+  show?: Condition;
+  require?: Condition;
+  readonly?: Condition;
+  compute?: { copy?: string; cases?: { when: Condition; value: unknown }[]; default?: unknown };
+}
+
+export type FormMigration =
+  | { op: 'rename'; from: string; to: string }
+  | { op: 'split'; from: string; to: string[]; separator?: string }
+  | { op: 'default'; field: string; value: unknown }
+  | { op: 'remove'; field: string };
+
 export interface FormDefinition {
   id: string;
-  schema: Record<string, unknown> & { properties: Record<string, Record<string, unknown>> };
-  ui?: Record<string, unknown>;
+  version: number;
+  title: string;
+  schema: Record<string, unknown> & { properties: Record<string, Record<string, unknown>>; required?: string[] };
+  ui: { sections: { title: string; description?: string; fields: string[] }[]; fields: Record<string, FieldUi> };
+  linkage?: LinkageRule[];
+  migrations?: FormMigration[];
 }
+
+/** `id@version` of a form. */
+export const formKey = (form: { id: string; version: number }) => `${form.id}@${form.version}`;
 
 export interface Catalog {
   services: ServiceDefinition[];
@@ -42,6 +107,7 @@ export interface Catalog {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ajv = new Ajv2020({ allErrors: true, strict: false });
+ajv.addSchema(conditionSchema, 'condition.schema.json');
 const validateService = ajv.compile<ServiceDefinition>(serviceSchema);
 const validateForm = ajv.compile<FormDefinition>(formSchema);
 
@@ -73,10 +139,19 @@ function readJsonDir<T>(
   return out;
 }
 
+/**
+ * Reads and checks a catalog directory: each file against its JSON Schema, then across files
+ * (file names match `id@version`, services point at existing forms, UI and linkage name existing
+ * fields, bundles include known services). Throws ConfigError listing every problem.
+ */
 export function loadCatalog(dir: string = here): Catalog {
   const problems: string[] = [];
   const services = readJsonDir(join(dir, 'services'), validateService, problems);
-  const forms = new Map(readJsonDir(join(dir, 'forms'), validateForm, problems).map((f) => [f.id, f]));
+  const forms = new Map<string, FormDefinition>();
+  for (const form of readJsonDir(join(dir, 'forms'), validateForm, problems)) {
+    forms.set(formKey(form), form);
+    problems.push(...checkForm(form));
+  }
   const codes = new Set<string>();
   for (const service of services) {
     if (codes.has(service.code)) problems.push(`services/${service.code}: 事项编码重复`);
@@ -85,4 +160,30 @@ export function loadCatalog(dir: string = here): Catalog {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { services, forms };
+}
+
+/** Cross-field checks a JSON Schema cannot express. */
+export function checkForm(form: FormDefinition): string[] {
+  const problems: string[] = [];
+  const where = `forms/${formKey(form)}`;
+  const fields = new Set(Object.keys(form.schema.properties));
+  const placed = new Set<string>();
+  for (const section of form.ui.sections) {
+    for (const field of section.fields) {
+      if (!fields.has(field)) problems.push(`${where}/ui/sections: 字段 ${field} 不在 schema.properties 中`);
+      if (placed.has(field)) problems.push(`${where}/ui/sections: 字段 ${field} 出现了两次`);
+      placed.add(field);
+    }
+  }
+  for (const field of fields) {
+    if (!placed.has(field)) problems.push(`${where}/ui/sections: 字段 ${field} 未放入任何分节`);
+    if (!form.ui.fields[field]) problems.push(`${where}/ui/fields: 缺少字段 ${field} 的界面设置`);
+  }
+  for (const field of Object.keys(form.ui.fields)) {
+    if (!fields.has(field)) problems.push(`${where}/ui/fields/${field}: 不在 schema.properties 中`);
+  }
+  for (const [i, rule] of (form.linkage ?? []).entries()) {
+    if (!fields.has(rule.field)) problems.push(`${where}/linkage/${i}/field: 字段 ${rule.field} 不存在`);
+  }
+  return problems;
 }

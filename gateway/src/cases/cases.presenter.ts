@@ -50,7 +50,7 @@ export function presentSummary(row: Summary, service: PublishedService | undefin
 export function presentCase(row: CaseRow, events: CaseEventRow[], service: PublishedService | undefined) {
   return {
     ...presentSummary(row, service),
-    department: service?.definition.department.name ?? null,
+    department: service?.definition.departments.map((d) => d.name).join('、') ?? null,
     formData: maskFormData(JSON.parse(row.form_data) as Record<string, unknown>, service),
     timeline: events.map((e) => ({
       type: e.type,

@@ -154,7 +154,7 @@ export class CasesService {
         { pointer: '/serviceCode', code: 'unknown_service', message: '该事项不存在或未开放申请' },
       ]);
     }
-    const channels = service.definition.guide.channels;
+    const channels = service.definition.channels;
     if (channels && !channels.includes(input.channel)) {
       throw errors.validation([
         { pointer: '/channel', code: 'channel_not_offered', message: '该事项不支持通过此渠道申请' },

@@ -4,12 +4,12 @@ import type { CatalogService, PublishedService } from './catalog.service';
 
 const ServiceSummary: JsonSchema = {
   type: 'object',
-  required: ['code', 'name', 'version', 'department', 'guide'],
+  required: ['code', 'name', 'version', 'departments', 'guide'],
   properties: {
     code: { type: 'string' },
     name: { type: 'string' },
     version: { type: 'integer' },
-    department: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+    departments: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } },
     guide: { type: 'object', description: '办事指南：条件、材料、承诺/法定时限（工作日）、收费' },
   },
 };
@@ -32,8 +32,8 @@ const ServiceDetail: JsonSchema = {
 };
 
 function summary(s: PublishedService) {
-  const { code, name, version, department, guide } = s.definition;
-  return { code, name, version, department, guide };
+  const { code, name, version, departments, guide } = s.definition;
+  return { code, name, version, departments, guide };
 }
 
 export function catalogRoutes(api: RouteDefiner, catalog: CatalogService) {
