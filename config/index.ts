@@ -48,6 +48,10 @@ export interface AppConfig {
     shutdownTimeoutMs: number;
     loginRatePerMinute: number;
   };
+  /** Catalog admin API token (ADMIN_API_TOKEN); unset closes the admin API. */
+  adminApiToken?: string;
+  /** How often an instance checks whether another one published a catalog change. */
+  catalogReloadSeconds: number;
   /** Not production: platform simulators may run in-process when no API base is configured. */
   embedded: boolean;
   /** Seed the demo data (DEMO_DATA; default: embedded). */
@@ -166,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS as number,
       loginRatePerMinute: raw.LOGIN_RATE_PER_MINUTE as number,
     },
+    adminApiToken: raw.ADMIN_API_TOKEN as string | undefined,
+    catalogReloadSeconds: raw.CATALOG_RELOAD_SECONDS as number,
     embedded,
     demoData: (raw.DEMO_DATA as boolean | undefined) ?? embedded,
   };

@@ -20,7 +20,10 @@ describe('catalog', () => {
     mkdirSync(join(dir, 'services'));
     mkdirSync(join(dir, 'forms'));
     const shipped = JSON.parse(readFileSync(join(here, 'services', 'hrss.maternity-allowance.json'), 'utf8'));
-    writeFileSync(join(dir, 'services', 'a.json'), JSON.stringify({ ...shipped, code: 'x.a', form: 'nope@1' }));
+    writeFileSync(
+      join(dir, 'services', 'a.json'),
+      JSON.stringify({ ...shipped, code: 'x.a', form: 'nope@1' }),
+    );
     writeFileSync(join(dir, 'services', 'b.json'), JSON.stringify({ code: 'Bad Code' }));
     try {
       loadCatalog(dir);

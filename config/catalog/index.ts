@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ConfigError } from '../index';
-import formSchema from '../schemas/form.schema.json' with { type: 'json' };
 import conditionSchema from '../schemas/condition.schema.json' with { type: 'json' };
+import formSchema from '../schemas/form.schema.json' with { type: 'json' };
 import serviceSchema from '../schemas/service.schema.json' with { type: 'json' };
 
 export type Condition = Record<string, unknown>;
@@ -91,8 +91,14 @@ export interface FormDefinition {
   id: string;
   version: number;
   title: string;
-  schema: Record<string, unknown> & { properties: Record<string, Record<string, unknown>>; required?: string[] };
-  ui: { sections: { title: string; description?: string; fields: string[] }[]; fields: Record<string, FieldUi> };
+  schema: Record<string, unknown> & {
+    properties: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
+  ui: {
+    sections: { title: string; description?: string; fields: string[] }[];
+    fields: Record<string, FieldUi>;
+  };
   linkage?: LinkageRule[];
   migrations?: FormMigration[];
 }
@@ -182,8 +188,27 @@ export function checkForm(form: FormDefinition): string[] {
   for (const field of Object.keys(form.ui.fields)) {
     if (!fields.has(field)) problems.push(`${where}/ui/fields/${field}: 不在 schema.properties 中`);
   }
+  const required = new Set(form.schema.required ?? []);
   for (const [i, rule] of (form.linkage ?? []).entries()) {
     if (!fields.has(rule.field)) problems.push(`${where}/linkage/${i}/field: 字段 ${rule.field} 不存在`);
+    if (rule.show && required.has(rule.field)) {
+      problems.push(
+        `${where}/linkage/${i}/show: 字段 ${rule.field} 在 schema.required 中，不能被隐藏（请改用 linkage 的 require）`,
+      );
+    }
   }
   return problems;
+}
+
+/** Problems of one service document (schema only), each as `path: reason`; empty when valid. */
+export function checkServiceDocument(value: unknown): string[] {
+  if (validateService(value)) return [];
+  return (validateService.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`);
+}
+
+/** Problems of one form document (schema and cross-field checks); empty when valid. */
+export function checkFormDocument(value: unknown): string[] {
+  if (!validateForm(value))
+    return (validateForm.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`);
+  return checkForm(value);
 }

@@ -6,13 +6,28 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '@gcrm/config';
-import { loadCatalog } from '@gcrm/config/catalog';
 import { createWechatClient, createWechatSimulator, type WechatSimulator } from '@gcrm/connectors/wechat';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import { CaseNumbers, CasesRepository, CasesService, casesMigrations, casesRoutes } from './cases';
-import { CatalogService, catalogRoutes } from './catalog';
+import {
+  CaseNumbers,
+  CasesRepository,
+  CasesService,
+  casesMigrations,
+  casesRoutes,
+  DraftsService,
+  draftRoutes,
+} from './cases';
+import {
+  CatalogPublisher,
+  CatalogRepository,
+  CatalogService,
+  catalogAdminRoutes,
+  catalogMigrations,
+  catalogRoutes,
+} from './catalog';
+import { publishShippedCatalog } from './catalog/shipped-catalog';
 import { seedDemoData } from './demo-data';
 import {
   AccessTokens,
@@ -24,6 +39,7 @@ import {
   loadSigningKeys,
 } from './identity';
 import { migrate } from './platform/db/migrate';
+import { adminToken } from './platform/http/admin-auth';
 import { errorHandler } from './platform/http/error-handler';
 import { healthRoutes } from './platform/http/health';
 import { buildOpenApi } from './platform/http/openapi';
@@ -58,7 +74,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   const log = options.logger ?? createLogger(config.logLevel);
   const infra = createInfrastructure(config, options.redisPrefix);
   const { db } = infra.database;
-  await migrate(db, outboxMigrations, identityMigrations, casesMigrations);
+  await migrate(db, outboxMigrations, identityMigrations, catalogMigrations, casesMigrations);
 
   let simulator: WechatSimulator | undefined;
   let wechatBase = config.wechat.apiBase;
@@ -76,7 +92,12 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   };
 
   const ajv = createAjv();
-  const catalog = new CatalogService(loadCatalog(), ajv);
+  const catalogRepo = new CatalogRepository(db);
+  const publisher = new CatalogPublisher(db, catalogRepo, ajv);
+  await publishShippedCatalog(publisher, log);
+  const catalog = new CatalogService(catalogRepo, ajv);
+  await catalog.reload();
+  catalog.watch(config.catalogReloadSeconds * 1000);
   const identity = new IdentityService(
     new IdentityRepository(db),
     new AccessTokens(await loadSigningKeys(config), {
@@ -87,13 +108,15 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     infra.cache,
     { accessTtlSeconds: config.jwt.accessTtlSeconds, refreshTtlSeconds: config.jwt.refreshTtlSeconds },
   );
-  const cases = new CasesService(db, new CasesRepository(db), catalog, new CaseNumbers(db));
+  const drafts = new DraftsService(db, catalog);
+  const cases = new CasesService(db, new CasesRepository(db), catalog, new CaseNumbers(db), drafts);
 
   const registry = new ApiRegistry({
     ajv,
     queryAjv: createAjv({ coerceTypes: true }),
     bodyLimit: config.http.bodyLimitBytes,
     authenticate: authenticateCitizen(identity),
+    authenticateAdmin: adminToken(config.adminApiToken),
   });
   const api = registry.withPrefix(API_PREFIX);
   healthRoutes(registry.withPrefix(''), { database: infra.database.ping, cache: infra.cache.ping });
@@ -103,7 +126,9 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   );
   identityRoutes(api, identity, wechat, loginLimit);
   catalogRoutes(api, catalog);
+  catalogAdminRoutes(api, catalog, publisher, catalogRepo);
   casesRoutes(api, cases);
+  draftRoutes(api, drafts, cases);
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   registry.define({
     method: 'get',
@@ -170,6 +195,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       clearInterval(sweeper);
       clearTimeout(timer);
       server.closeAllConnections();
+      catalog.stop();
       await simulator?.close();
       await infra.close();
     })();

@@ -65,4 +65,27 @@ export const casesMigrations: Migrations = {
         .execute();
     },
   },
+  '2026112705_cases_form_version': {
+    async up(db) {
+      // A case is always shown with the form version it was submitted with.
+      await db.schema.alterTable('cases').addColumn('form_id', 'varchar(64)').execute();
+      await db.schema.alterTable('cases').addColumn('form_version', 'integer').execute();
+    },
+  },
+  '2026112706_drafts': {
+    async up(db) {
+      await db.schema
+        .createTable('case_drafts')
+        .addColumn('citizen_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('service_code', 'varchar(64)', (c) => c.notNull())
+        .addColumn('form_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('form_version', 'integer', (c) => c.notNull())
+        .addColumn('channel', 'varchar(16)', (c) => c.notNull())
+        .addColumn('form_data', longText, (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('case_drafts_pk', ['citizen_id', 'service_code'])
+        .modifyEnd(tableEnd(db))
+        .execute();
+    },
+  },
 };

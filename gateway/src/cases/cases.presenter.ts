@@ -1,5 +1,4 @@
-import type { PublishedService } from '../catalog';
-import { maskIdNumber, maskPhone } from '../platform/privacy/mask';
+import type { FormEngine, PublishedService } from '../catalog';
 import type { CaseEventRow, CaseRow } from './cases.repository';
 
 export const STATUS_LABELS: Record<string, string> = {
@@ -19,14 +18,8 @@ const EVENT_LABELS: Record<string, string> = {
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
 /** Form data as it may leave the gateway: ID and phone numbers masked (the full values need a permission no citizen route has). */
-export function maskFormData(formData: Record<string, unknown>, service: PublishedService | undefined) {
-  if (!service) return formData;
-  const out: Record<string, unknown> = { ...formData };
-  for (const [field, kind] of service.sensitiveFields) {
-    const value = out[field];
-    if (typeof value === 'string') out[field] = kind === 'id-number' ? maskIdNumber(value) : maskPhone(value);
-  }
-  return out;
+export function maskFormData(formData: Record<string, unknown>, form: FormEngine | undefined) {
+  return form ? form.mask(formData) : formData;
 }
 
 type Summary = Pick<
@@ -47,11 +40,17 @@ export function presentSummary(row: Summary, service: PublishedService | undefin
   };
 }
 
-export function presentCase(row: CaseRow, events: CaseEventRow[], service: PublishedService | undefined) {
+export function presentCase(
+  row: CaseRow,
+  events: CaseEventRow[],
+  service: PublishedService | undefined,
+  form: FormEngine | undefined,
+) {
   return {
     ...presentSummary(row, service),
+    form: row.form_id ? { id: row.form_id, version: row.form_version } : null,
     department: service?.definition.departments.map((d) => d.name).join('、') ?? null,
-    formData: maskFormData(JSON.parse(row.form_data) as Record<string, unknown>, service),
+    formData: maskFormData(JSON.parse(row.form_data) as Record<string, unknown>, form),
     timeline: events.map((e) => ({
       type: e.type,
       label: EVENT_LABELS[e.type] ?? e.type,

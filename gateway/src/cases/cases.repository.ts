@@ -15,6 +15,8 @@ export interface CaseRow {
   created_at: number;
   updated_at: number;
   row_version: number;
+  form_id: string | null;
+  form_version: number | null;
 }
 
 export interface CaseEventRow {
@@ -76,6 +78,8 @@ export class CasesRepository {
       'created_at',
       'updated_at',
       'row_version',
+      'form_id',
+      'form_version',
     ]);
     this.insertEventRow = insertStatement<CaseEventRow>(db, 'case_events', [
       'id',
@@ -114,6 +118,17 @@ export class CasesRepository {
     }
     await asTables(tx).insertInto('cases').values(rows).execute();
     await asTables(tx).insertInto('case_events').values(events).execute();
+  }
+
+  /** The citizen's latest submitted form data with its form version, newest first. */
+  recentForms(citizenId: string, limit: number) {
+    return this.db
+      .selectFrom('cases')
+      .select(['form_id', 'form_version', 'form_data'])
+      .where('citizen_id', '=', citizenId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   findOwned(citizenId: string, id: string) {

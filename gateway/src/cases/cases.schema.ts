@@ -15,7 +15,47 @@ export const SubmitCaseBody: JsonSchema = {
       description: '按事项表单的 JSON Schema 校验（GET /services/{code} 的 form.schema）',
     },
     channel: { type: 'string', title: '渠道', enum: [...CHANNELS] },
+    fromDraft: { type: 'boolean', title: '来自草稿', description: '为 true 时提交成功后删除该事项的草稿' },
   },
+};
+
+export const SaveDraftBody: JsonSchema = {
+  type: 'object',
+  title: '保存草稿',
+  additionalProperties: false,
+  required: ['formData', 'channel'],
+  properties: {
+    formData: {
+      type: 'object',
+      title: '表单数据',
+      maxProperties: 500,
+      description: '未完成的表单，保存时不校验必填项',
+    },
+    channel: { type: 'string', title: '渠道', enum: [...CHANNELS] },
+  },
+};
+
+export const DraftView: JsonSchema = {
+  type: 'object',
+  required: ['serviceCode', 'form', 'formData', 'updatedAt'],
+  properties: {
+    serviceCode: { type: 'string' },
+    form: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
+    migratedFrom: {
+      type: ['integer', 'null'],
+      description: '草稿保存时的表单版本（已按迁移规则转换到当前版本）',
+    },
+    channel: { type: 'string' },
+    formData: { type: 'object', description: '身份证号、手机号已脱敏；原样提交脱敏值即沿用已保存的完整值' },
+    fieldStates: { type: 'object', description: '按联动规则计算的字段状态：visible / required / readonly' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+export const ServiceCodeParams: JsonSchema = {
+  type: 'object',
+  required: ['serviceCode'],
+  properties: { serviceCode: { type: 'string', pattern: '^[a-z0-9.-]{3,64}$' } },
 };
 
 export const IdempotencyKeyHeader = {

@@ -4,16 +4,18 @@ import type { Db } from '../platform/db/database';
 import { errors } from '../platform/errors';
 import { OutboxWriter } from '../platform/outbox/outbox';
 import { stableStringify } from '../platform/stable-json';
-import { toFieldErrors } from '../platform/validation/messages';
 import type { CaseNumbers } from './case-number';
 import { CaseWriter } from './case-writer';
 import { presentCase, presentSummary } from './cases.presenter';
 import type { CaseRow, CasesRepository, IdempotencyRow } from './cases.repository';
+import type { DraftsService } from './drafts';
 
 export interface SubmitCaseInput {
   serviceCode: string;
   formData: Record<string, unknown>;
   channel: string;
+  /** The application was continued from the citizen's draft: delete the draft once submitted. */
+  fromDraft?: boolean;
 }
 
 export interface SubmitResult {
@@ -32,6 +34,7 @@ export class CasesService {
     private readonly repo: CasesRepository,
     private readonly catalog: CatalogService,
     private readonly numbers: CaseNumbers,
+    private readonly drafts: DraftsService,
     private readonly now: () => number = Date.now,
   ) {
     this.writer = new CaseWriter(db, repo, new OutboxWriter(db));
@@ -49,7 +52,7 @@ export class CasesService {
     const requestHash = createHash('sha256').update(stableStringify(input)).digest('hex');
     // No look-up of the key first: retries are rare, and the key row's unique constraint inside the
     // transaction answers them anyway (a replay only costs an unused case number).
-    const service = this.validate(input);
+    const { service, formData } = await this.validate(citizenId, input);
     const now = this.now();
     const id = randomUUID();
     const caseNumber = await this.numbers.next(now);
@@ -61,10 +64,12 @@ export class CasesService {
       service_version: service.definition.version,
       channel: input.channel,
       status: 'submitted',
-      form_data: JSON.stringify(input.formData),
+      form_data: JSON.stringify(formData),
       created_at: now,
       updated_at: now,
       row_version: 1,
+      form_id: service.form.form.id,
+      form_version: service.form.form.version,
     };
     const event = {
       id: randomUUID(),
@@ -77,7 +82,7 @@ export class CasesService {
       note: null,
       created_at: now,
     };
-    const json = JSON.stringify(presentCase(row, [event], service));
+    const json = JSON.stringify(presentCase(row, [event], service, service.form));
     const outcome = await this.writer.write({
       key: {
         citizen_id: citizenId,
@@ -105,6 +110,10 @@ export class CasesService {
         },
       },
     });
+    if (outcome === 'created' && input.fromDraft) {
+      // After the commit and outside it: a failure here leaves a stale draft, never a lost case.
+      await this.drafts.delete(citizenId, row.service_code).catch(() => {});
+    }
     if (outcome === 'duplicate') {
       const winner = await this.repo.findIdempotency(citizenId, idempotencyKey);
       if (!winner) throw new Error('idempotency row vanished after a duplicate-key conflict');
@@ -117,7 +126,12 @@ export class CasesService {
     // Another citizen's case answers exactly like a missing one: its existence is not disclosed.
     const row = await this.repo.findOwned(citizenId, id);
     if (!row) throw errors.notFound('case_not_found', '未找到该办件');
-    return presentCase(row, await this.repo.events(id), this.catalog.get(row.service_code));
+    return presentCase(
+      row,
+      await this.repo.events(id),
+      this.catalog.get(row.service_code),
+      row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined,
+    );
   }
 
   async list(citizenId: string, query: { limit?: number; cursor?: string; status?: string }) {
@@ -129,6 +143,32 @@ export class CasesService {
     return {
       items: page.map((r) => presentSummary(r, this.catalog.get(r.service_code))),
       nextCursor: rows.length > limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
+    };
+  }
+
+  /**
+   * What the citizen's own applications tell about them (values of fields bound to `profile.*`,
+   * newest wins), for prefill: 材料一次提交、信息自动复用. Derived when a form is opened, so that
+   * submitting costs nothing extra; the profile context will add data from other departments.
+   */
+  async knownProfile(citizenId: string): Promise<Record<string, unknown>> {
+    const rows = await this.repo.recentForms(citizenId, 20);
+    const profile: Record<string, unknown> = {};
+    for (const row of rows.reverse()) {
+      const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
+      if (form) Object.assign(profile, form.profileValues(JSON.parse(row.form_data)));
+    }
+    return profile;
+  }
+
+  /** Prefill of a service's current form for this citizen, sensitive values masked. */
+  async prefill(citizenId: string, serviceCode: string) {
+    const service = this.catalog.get(serviceCode);
+    if (!service) throw errors.notFound('service_not_found', '该事项不存在或未发布');
+    const values = service.form.prefill(await this.knownProfile(citizenId));
+    return {
+      form: { id: service.form.form.id, version: service.form.form.version },
+      formData: service.form.mask(values),
     };
   }
 
@@ -147,7 +187,7 @@ export class CasesService {
     };
   }
 
-  private validate(input: SubmitCaseInput) {
+  private async validate(citizenId: string, input: SubmitCaseInput) {
     const service = this.catalog.get(input.serviceCode);
     if (!service) {
       throw errors.validation([
@@ -160,9 +200,19 @@ export class CasesService {
         { pointer: '/channel', code: 'channel_not_offered', message: '该事项不支持通过此渠道申请' },
       ]);
     }
-    if (!service.validate(input.formData))
-      throw errors.validation(toFieldErrors(service.validate.errors ?? [], '/formData'));
-    return service;
+    // Masked ID/phone numbers that came from the citizen's draft or prefill stand for the full values we
+    // hold; only such a submission pays for looking them up.
+    let formData = input.formData;
+    if (service.form.hasMasked(formData)) {
+      const [draft, profile] = await Promise.all([
+        this.drafts.values(citizenId, input.serviceCode),
+        this.knownProfile(citizenId),
+      ]);
+      formData = service.form.unmask(formData, draft, service.form.prefill(profile));
+    }
+    const { data, errors: bad } = service.form.process(formData, {}, '/formData');
+    if (bad.length > 0) throw errors.validation(bad);
+    return { service, formData: data };
   }
 }
 

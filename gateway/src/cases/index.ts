@@ -4,3 +4,5 @@ export { casesMigrations } from './cases.migrations';
 export { CasesRepository } from './cases.repository';
 export { casesRoutes } from './cases.routes';
 export { CasesService, type SubmitCaseInput } from './cases.service';
+export { DraftsService } from './drafts';
+export { draftRoutes } from './drafts.routes';

@@ -1,39 +1,26 @@
 import { errors } from '../platform/errors';
-import type { JsonSchema, RouteDefiner } from '../platform/http/route';
-import type { CatalogService, PublishedService } from './catalog.service';
-
-const ServiceSummary: JsonSchema = {
-  type: 'object',
-  required: ['code', 'name', 'version', 'departments', 'guide'],
-  properties: {
-    code: { type: 'string' },
-    name: { type: 'string' },
-    version: { type: 'integer' },
-    departments: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } },
-    guide: { type: 'object', description: '办事指南：条件、材料、承诺/法定时限（工作日）、收费' },
-  },
-};
-
-const ServiceDetail: JsonSchema = {
-  ...ServiceSummary,
-  required: [...(ServiceSummary.required as string[]), 'form'],
-  properties: {
-    ...(ServiceSummary.properties as Record<string, unknown>),
-    form: {
-      type: 'object',
-      required: ['id', 'schema'],
-      properties: {
-        id: { type: 'string' },
-        schema: { type: 'object', description: 'JSON Schema (2020-12)' },
-        ui: { type: 'object' },
-      },
-    },
-  },
-};
+import type { RouteDefiner } from '../platform/http/route';
+import type { CatalogPublisher, PublishRequest } from './catalog.publisher';
+import type { CatalogRepository } from './catalog.repository';
+import { ListServicesQuery, PublishBody, ServiceDetailView, ServiceSummaryView } from './catalog.schema';
+import type { CatalogService, PublishedService, ServiceFilter } from './catalog.service';
 
 function summary(s: PublishedService) {
-  const { code, name, version, departments, guide } = s.definition;
-  return { code, name, version, departments, guide };
+  const d = s.definition;
+  return {
+    code: d.code,
+    name: d.name,
+    ...(d.shortName ? { shortName: d.shortName } : {}),
+    kind: d.kind,
+    version: d.version,
+    departments: d.departments,
+    applicantKinds: d.applicantKinds,
+    lifeEvents: d.lifeEvents ?? [],
+    tags: d.tags ?? [],
+    channels: d.channels,
+    promisedWorkingDays: d.guide.promisedWorkingDays,
+    online: d.guide.handling.online,
+  };
 }
 
 export function catalogRoutes(api: RouteDefiner, catalog: CatalogService) {
@@ -41,28 +28,32 @@ export function catalogRoutes(api: RouteDefiner, catalog: CatalogService) {
     method: 'get',
     path: '/services',
     operationId: 'listServices',
-    summary: '事项列表',
+    summary: '事项列表与搜索',
+    description:
+      '按关键词（支持部分词，如“出生”“营业执照”）、部门、人生事件、申请人类型筛选；一件事排在前面。',
     tags: ['catalog'],
     auth: 'none',
+    query: ListServicesQuery,
     responses: {
       200: {
         description: '已发布的事项',
         schema: {
           type: 'object',
           required: ['items'],
-          properties: { items: { type: 'array', items: ServiceSummary } },
+          properties: { items: { type: 'array', items: ServiceSummaryView } },
         },
       },
     },
     handler: async (ctx) => {
-      ctx.body = { items: catalog.list().map(summary) };
+      ctx.body = { items: catalog.list(ctx.state.query as ServiceFilter).map(summary) };
     },
   });
+
   api.define({
     method: 'get',
     path: '/services/:code',
     operationId: 'getService',
-    summary: '事项详情与申请表单',
+    summary: '事项详情：办事指南与当前申请表单',
     tags: ['catalog'],
     auth: 'none',
     params: {
@@ -70,11 +61,104 @@ export function catalogRoutes(api: RouteDefiner, catalog: CatalogService) {
       required: ['code'],
       properties: { code: { type: 'string', pattern: '^[a-z0-9.-]{3,64}$' } },
     },
-    responses: { 200: { description: '事项、办事指南和表单', schema: ServiceDetail } },
+    responses: { 200: { description: '事项、办事指南和表单', schema: ServiceDetailView } },
     handler: async (ctx) => {
       const service = catalog.get((ctx.state.params as { code: string }).code);
       if (!service) throw errors.notFound('service_not_found', '该事项不存在或未发布');
-      ctx.body = { ...summary(service), form: service.form };
+      ctx.body = {
+        ...summary(service),
+        includes: service.definition.includes ?? [],
+        guide: service.definition.guide,
+        form: service.form.form,
+      };
+    },
+  });
+
+  api.define({
+    method: 'get',
+    path: '/forms/:id/versions/:version',
+    operationId: 'getFormVersion',
+    summary: '某一表单版本（办件按其提交时的版本显示）',
+    tags: ['catalog'],
+    auth: 'none',
+    params: {
+      type: 'object',
+      required: ['id', 'version'],
+      properties: {
+        id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+        version: { type: 'integer', minimum: 1 },
+      },
+    },
+    responses: {
+      200: {
+        description: '表单定义',
+        schema: { type: 'object', required: ['id', 'version', 'schema', 'ui'] },
+      },
+    },
+    handler: async (ctx) => {
+      const { id, version } = ctx.state.params as { id: string; version: number };
+      const engine = catalog.form(`${id}@${version}`);
+      if (!engine) throw errors.notFound('form_not_found', '该表单版本不存在');
+      ctx.body = engine.form;
+      ctx.set('Cache-Control', 'public, max-age=86400, immutable');
+    },
+  });
+}
+
+export function catalogAdminRoutes(
+  api: RouteDefiner,
+  catalog: CatalogService,
+  publisher: CatalogPublisher,
+  repo: CatalogRepository,
+) {
+  api.define({
+    method: 'post',
+    path: '/admin/catalog/publish',
+    operationId: 'publishCatalog',
+    summary: '发布事项与表单的新版本（业务人员，无需改代码）',
+    description:
+      '全部文档先校验（JSON Schema、引用、表单可编译、与上一版本的兼容性及迁移声明），再在一个事务中写入；任一问题则整次发布不生效，运行中的版本不变。已发布的版本不可修改。',
+    tags: ['admin'],
+    auth: 'admin',
+    body: PublishBody,
+    responses: {
+      200: { description: '发布结果', schema: { type: 'object', required: ['services', 'forms'] } },
+      422: { description: '未通过发布检查：errors 中逐条列出文档、路径和原因' },
+    },
+    handler: async (ctx) => {
+      ctx.body = await publisher.publish(
+        ctx.state.body as PublishRequest,
+        (ctx.state.admin as { id: string }).id,
+      );
+      await catalog.reload();
+    },
+  });
+
+  api.define({
+    method: 'get',
+    path: '/admin/catalog/services/:code/versions',
+    operationId: 'listServiceVersions',
+    summary: '事项的已发布版本',
+    tags: ['admin'],
+    auth: 'admin',
+    params: {
+      type: 'object',
+      required: ['code'],
+      properties: { code: { type: 'string', pattern: '^[a-z0-9.-]{3,64}$' } },
+    },
+    responses: {
+      200: { description: '版本列表（新的在前）', schema: { type: 'object', required: ['items'] } },
+    },
+    handler: async (ctx) => {
+      const rows = await repo.versions((ctx.state.params as { code: string }).code);
+      if (rows.length === 0) throw errors.notFound('service_not_found', '该事项不存在');
+      ctx.body = {
+        items: rows.map((r) => ({
+          version: r.version,
+          publishedAt: new Date(Number(r.published_at)).toISOString(),
+          publishedBy: r.published_by,
+        })),
+      };
     },
   });
 }

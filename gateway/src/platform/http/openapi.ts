@@ -91,14 +91,19 @@ export function buildOpenApi(registry: ApiRegistry, info: { title: string; versi
       }
       responses[status] ??= problemResponse(description);
     }
-    if (spec.auth === 'citizen') responses['401'] ??= problemResponse('未登录或访问令牌无效');
+    if (spec.auth !== 'none') responses['401'] ??= problemResponse('未登录或访问令牌无效');
     paths[path] ??= {};
     paths[path][spec.method] = {
       operationId: spec.operationId,
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
       tags: spec.tags,
-      ...(spec.auth === 'citizen' ? { security: [{ citizenBearer: [] }] } : { security: [] }),
+      security:
+        spec.auth === 'citizen'
+          ? [{ citizenBearer: [] }]
+          : spec.auth === 'admin'
+            ? [{ adminBearer: [] }]
+            : [],
       ...(parameters.length ? { parameters } : {}),
       ...(spec.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
@@ -114,7 +119,14 @@ export function buildOpenApi(registry: ApiRegistry, info: { title: string; versi
     paths,
     components: {
       schemas: { Problem },
-      securitySchemes: { citizenBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' } },
+      securitySchemes: {
+        citizenBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' },
+        adminBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'ADMIN_API_TOKEN（临时，员工统一认证上线后改为 RBAC）',
+        },
+      },
     },
   };
 }

@@ -34,8 +34,11 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   tags: string[];
-  /** `citizen`: a valid citizen access token is required (401 otherwise). */
-  auth: 'none' | 'citizen';
+  /**
+   * `citizen`: a valid citizen access token is required (401 otherwise). `admin`: the catalog
+   * administrators' token (ADMIN_API_TOKEN) until staff SSO and RBAC arrive.
+   */
+  auth: 'none' | 'citizen' | 'admin';
   body?: JsonSchema;
   query?: JsonSchema;
   params?: JsonSchema;
@@ -51,6 +54,7 @@ export interface RouteDeps {
   queryAjv: Ajv2020;
   bodyLimit: number;
   authenticate: Middleware;
+  authenticateAdmin: Middleware;
 }
 
 export interface RouteDefiner {
@@ -74,6 +78,7 @@ export class ApiRegistry {
     for (const spec of this.routes) {
       const chain: Middleware[] = [];
       if (spec.auth === 'citizen') chain.push(this.deps.authenticate);
+      if (spec.auth === 'admin') chain.push(this.deps.authenticateAdmin);
       chain.push(...(spec.before ?? []));
       if (spec.body) chain.push(jsonBody(this.deps.bodyLimit));
       chain.push(this.validator(spec));

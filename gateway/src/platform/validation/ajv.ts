@@ -1,6 +1,14 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { isMobile, isResidentId } from './formats';
+import {
+  isBankCard,
+  isForeignPermanentResidentId,
+  isHkMoTwResidencePermit,
+  isMobile,
+  isRegionCode,
+  isResidentId,
+  isUscc,
+} from './formats';
 
 /**
  * The one validator factory: JSON Schema 2020-12 (what OpenAPI 3.1 embeds), all errors at once,
@@ -19,6 +27,14 @@ export function createAjv(options: { coerceTypes?: boolean } = {}): Ajv2020 {
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   ajv.addFormat('cn-resident-id', { type: 'string', validate: isResidentId });
   ajv.addFormat('cn-mobile', { type: 'string', validate: isMobile });
+  ajv.addFormat('cn-uscc', { type: 'string', validate: isUscc });
+  ajv.addFormat('cn-region-code', { type: 'string', validate: isRegionCode });
+  ajv.addFormat('bank-card', { type: 'string', validate: isBankCard });
+  ajv.addFormat('cn-hmt-residence-permit', { type: 'string', validate: isHkMoTwResidencePermit });
+  ajv.addFormat('cn-foreign-permanent-resident-id', {
+    type: 'string',
+    validate: isForeignPermanentResidentId,
+  });
   ajv.addKeyword({ keyword: 'x-sensitive', schemaType: 'string' });
   return ajv;
 }

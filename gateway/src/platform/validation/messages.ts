@@ -15,6 +15,11 @@ function label(error: ErrorObject, property?: string): string {
 const FORMAT_NAMES: Record<string, string> = {
   'cn-resident-id': '有效的18位居民身份证号码',
   'cn-mobile': '有效的11位手机号码',
+  'cn-uscc': '有效的18位统一社会信用代码',
+  'cn-region-code': '有效的6位行政区划代码',
+  'bank-card': '有效的银行卡号',
+  'cn-hmt-residence-permit': '有效的18位港澳台居民居住证号码',
+  'cn-foreign-permanent-resident-id': '有效的18位外国人永久居留身份证号码',
   date: '日期（YYYY-MM-DD）',
   'date-time': '日期时间（ISO 8601）',
   email: '电子邮箱地址',

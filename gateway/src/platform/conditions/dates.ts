@@ -1,0 +1,101 @@
+// Calendar arithmetic for the date and age operators, in Asia/Shanghai.
+// China has used UTC+8 without daylight saving since 1991, so a fixed offset is exact for every date-time
+// a case can carry (the 1986–1991 summer time only matters for date-times, and births are dates).
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** A calendar day as yyyymmdd, so that days compare as numbers whatever the year. */
+export type DayKey = number;
+
+/** A parsed date operand: its calendar day in Shanghai, and its instant when it had a time of day. */
+export interface DateValue {
+  day: DayKey;
+  instant?: number;
+}
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+}
+
+function isDay(y: number, m: number, d: number): boolean {
+  return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+function utcMs(y: number, m: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  // Date.UTC maps years 0–99 onto 1900–1999; setUTCFullYear does not.
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  t.setUTCHours(h, mi, s, ms);
+  return t.getTime();
+}
+
+/** The Shanghai calendar day of an instant. */
+export function shanghaiDay(instant: number): DayKey {
+  const t = new Date(instant + SHANGHAI_OFFSET_MS);
+  return t.getUTCFullYear() * 10000 + (t.getUTCMonth() + 1) * 100 + t.getUTCDate();
+}
+
+/**
+ * `YYYY-MM-DD`, an ISO date-time (`T` or a space; without an offset it is Shanghai local time) or a valid
+ * `Date`; anything else is undefined.
+ */
+export function parseDateValue(value: unknown): DateValue | undefined {
+  if (value instanceof Date) {
+    const t = value.getTime();
+    return Number.isNaN(t) ? undefined : { day: shanghaiDay(t), instant: t };
+  }
+  if (typeof value !== 'string') return undefined;
+  const m = DATE_TIME.exec(value);
+  if (m === null) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isDay(y, mo, d)) return undefined;
+  if (m[4] === undefined) return { day: y * 10000 + mo * 100 + d };
+  const [h, mi, s] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  if (h > 23 || mi > 59 || s > 59) return undefined;
+  const ms = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
+  let offsetMin = 8 * 60;
+  const zone = m[8];
+  if (zone === 'Z') offsetMin = 0;
+  else if (zone !== undefined) {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(-2));
+    if (oh > 23 || om > 59) return undefined;
+    offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const instant = utcMs(y, mo, d, h, mi, s, ms) - offsetMin * 60_000;
+  return { day: shanghaiDay(instant), instant };
+}
+
+/** Instants when both sides have a time of day; otherwise Shanghai calendar days. Negative when a < b. */
+export function compareDates(a: DateValue, b: DateValue): number {
+  if (a.instant !== undefined && b.instant !== undefined) return a.instant - b.instant;
+  return a.day - b.day;
+}
+
+/** A birth date from `YYYY-MM-DD` or from characters 7–14 of an 18-character resident ID number. */
+export function birthDay(value: unknown): DayKey | undefined {
+  if (typeof value !== 'string') return undefined;
+  let digits: string;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) digits = value.replace(/-/g, '');
+  else if (/^\d{17}[\dXx]$/.test(value)) digits = value.slice(6, 14);
+  else return undefined;
+  const key = Number(digits);
+  const [y, m, d] = [Math.floor(key / 10000), Math.floor(key / 100) % 100, key % 100];
+  return isDay(y, m, d) ? key : undefined;
+}
+
+/**
+ * Whole years from `birth` to `today`. The year turns on the birthday; someone born on 29 February turns a
+ * year older on 1 March in common years. Undefined when born after `today`.
+ */
+export function ageOn(birth: DayKey, today: DayKey): number | undefined {
+  if (birth > today) return undefined;
+  const years = Math.floor(today / 10000) - Math.floor(birth / 10000);
+  return today % 10000 < birth % 10000 ? years - 1 : years;
+}
