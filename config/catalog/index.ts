@@ -147,8 +147,8 @@ function readJsonDir<T>(
 
 /**
  * Reads and checks a catalog directory: each file against its JSON Schema, then across files
- * (file names match `id@version`, services point at existing forms, UI and linkage name existing
- * fields, bundles include known services). Throws ConfigError listing every problem.
+ * (services point at existing forms, UI and linkage name existing fields, a field that linkage
+ * can hide is not unconditionally required). Throws ConfigError listing every problem.
  */
 export function loadCatalog(dir: string = here): Catalog {
   const problems: string[] = [];

@@ -42,6 +42,8 @@ export function toFieldErrors(ajvErrors: ErrorObject[], prefix = ''): FieldError
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of ajvErrors) {
+    // `if` only reports that its `then`/`else` failed; that branch's own errors say what is wrong.
+    if (e.keyword === 'if') continue;
     const p = e.params as Record<string, unknown>;
     let pointer = prefix + e.instancePath;
     let message: string;
