@@ -94,8 +94,8 @@ function run(node: unknown, facts: Facts, ctx: OperatorContext, depth: number): 
  * @example
  * evaluate(
  *   { all: [{ fact: 'form.maritalStatus', operator: 'equal', value: 'married' },
- *           { fact: 'profile.idNumber', operator: 'ageAtLeast', value: 18 }] },
- *   { form: { maritalStatus: 'married' }, profile: { idNumber: '11010519491231002X' } },
+ *           { fact: 'profile.birthDate', operator: 'ageAtLeast', value: 18 }] },
+ *   { form: { maritalStatus: 'married' }, profile: { birthDate: '1949-12-31' } },
  *   { now: new Date('2024-06-01T00:00:00+08:00') },
  * ); // → true
  */
