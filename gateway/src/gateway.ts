@@ -5,6 +5,7 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { AppConfig } from '@gcrm/config';
 import { createWechatClient, createWechatSimulator, type WechatSimulator } from '@gcrm/connectors/wechat';
 import Router from '@koa/router';
@@ -38,6 +39,13 @@ import {
   identityRoutes,
   loadSigningKeys,
 } from './identity';
+import {
+  createLocalDiskStore,
+  MaterialsRepository,
+  MaterialsService,
+  materialsMigrations,
+  materialsRoutes,
+} from './materials';
 import { migrate } from './platform/db/migrate';
 import { adminToken } from './platform/http/admin-auth';
 import { errorHandler } from './platform/http/error-handler';
@@ -74,7 +82,14 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   const log = options.logger ?? createLogger(config.logLevel);
   const infra = createInfrastructure(config, options.redisPrefix);
   const { db } = infra.database;
-  await migrate(db, outboxMigrations, identityMigrations, catalogMigrations, casesMigrations);
+  await migrate(
+    db,
+    outboxMigrations,
+    identityMigrations,
+    catalogMigrations,
+    casesMigrations,
+    materialsMigrations,
+  );
 
   let simulator: WechatSimulator | undefined;
   let wechatBase = config.wechat.apiBase;
@@ -108,8 +123,27 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     infra.cache,
     { accessTtlSeconds: config.jwt.accessTtlSeconds, refreshTtlSeconds: config.jwt.refreshTtlSeconds },
   );
+  const materials = new MaterialsService(
+    new MaterialsRepository(db),
+    createLocalDiskStore(join(config.dataDir, 'blobs')),
+    {
+      limitFor: (serviceCode, field) => {
+        const ui = catalog.get(serviceCode)?.form.form.ui.fields[field];
+        return ui?.widget === 'attachment'
+          ? { maxSizeKb: ui.maxSizeKb, accept: ui.accept, materialCode: ui.material }
+          : undefined;
+      },
+    },
+  );
   const drafts = new DraftsService(db, catalog);
-  const cases = new CasesService(db, new CasesRepository(db), catalog, new CaseNumbers(db), drafts);
+  const cases = new CasesService(
+    db,
+    new CasesRepository(db),
+    catalog,
+    new CaseNumbers(db),
+    drafts,
+    materials,
+  );
 
   const registry = new ApiRegistry({
     ajv,
@@ -129,6 +163,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   catalogAdminRoutes(api, catalog, publisher, catalogRepo);
   casesRoutes(api, cases);
   draftRoutes(api, drafts, cases);
+  materialsRoutes(api, materials);
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   registry.define({
     method: 'get',

@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db/database';
 import { isUniqueViolation } from '../platform/db/db-errors';
 import { GroupCommit } from '../platform/db/group-commit';
-import { inTransaction } from '../platform/db/transaction';
+import { inTransaction, type Tx } from '../platform/db/transaction';
 import type { OutboxMessage, OutboxWriter } from '../platform/outbox/outbox';
 import type { CaseEventRow, CaseRow, CasesRepository, IdempotencyRow } from './cases.repository';
 
@@ -11,6 +11,8 @@ export interface NewCase {
   row: CaseRow;
   event: CaseEventRow;
   message: OutboxMessage;
+  /** More writes of this case inside its transaction (marking its materials as used). */
+  alsoWrite?: (tx: Tx) => Promise<void>;
 }
 
 /** `duplicate`: the (citizen, key) row exists already (or came first in the same batch): replay it. */
@@ -86,6 +88,7 @@ export class CaseWriter {
         batch.map((b) => b.message),
         now,
       );
+      for (const b of batch) await b.alsoWrite?.(tx);
     });
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { CatalogService } from '../catalog';
 import type { Db } from '../platform/db/database';
+import type { Tx } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
 import { OutboxWriter } from '../platform/outbox/outbox';
 import { stableStringify } from '../platform/stable-json';
@@ -28,6 +29,15 @@ export interface SubmitResult {
 
 type CaseView = ReturnType<typeof presentCase>;
 
+const MAX_CASE_MATERIAL_BYTES = 100 * 1024 * 1024;
+
+/** What intake needs of the materials context: ownership, sizes, and marking materials as used by a case. */
+export interface CaseMaterials {
+  assertOwned(citizenId: string, ids: string[], pointers?: string[]): Promise<void>;
+  totalSizeOf(ids: string[]): Promise<number>;
+  attachToCase(tx: Tx, citizenId: string, ids: string[], caseId: string, pointers?: string[]): Promise<void>;
+}
+
 export class CasesService {
   constructor(
     db: Db,
@@ -35,6 +45,7 @@ export class CasesService {
     private readonly catalog: CatalogService,
     private readonly numbers: CaseNumbers,
     private readonly drafts: DraftsService,
+    private readonly materials: CaseMaterials,
     private readonly now: () => number = Date.now,
   ) {
     this.writer = new CaseWriter(db, repo, new OutboxWriter(db));
@@ -53,6 +64,20 @@ export class CasesService {
     // No look-up of the key first: retries are rare, and the key row's unique constraint inside the
     // transaction answers them anyway (a replay only costs an unused case number).
     const { service, formData } = await this.validate(citizenId, input);
+    const attached = service.form.attachments(formData, '/formData');
+    if (attached.ids.length > 0) {
+      await this.materials.assertOwned(citizenId, attached.ids, attached.pointers);
+      const total = await this.materials.totalSizeOf(attached.ids);
+      if (total > MAX_CASE_MATERIAL_BYTES) {
+        throw errors.validation([
+          {
+            pointer: '/formData',
+            code: 'materials_too_large',
+            message: `一份申请的材料合计不能超过 ${MAX_CASE_MATERIAL_BYTES / 1024 / 1024} MB`,
+          },
+        ]);
+      }
+    }
     const now = this.now();
     const id = randomUUID();
     const caseNumber = await this.numbers.next(now);
@@ -95,6 +120,10 @@ export class CasesService {
       },
       row,
       event,
+      alsoWrite:
+        attached.ids.length > 0
+          ? (tx) => this.materials.attachToCase(tx, citizenId, attached.ids, id, attached.pointers)
+          : undefined,
       message: {
         topic: 'case.submitted',
         aggregateType: 'case',

@@ -11,6 +11,8 @@
  * validateCondition(showSpouse); // → { ok: true }
  * evaluate(showSpouse, { form: { maritalStatus: 'married' } }); // → true
  */
+
+export { type CompiledCondition, compileCondition } from './compile';
 export {
   type Condition,
   type ConditionError,

@@ -129,7 +129,9 @@ export const operators: { readonly [K in Operator]: OperatorSpec } = {
     test: (a, b) =>
       typeof a === 'string'
         ? typeof b === 'string' && a.includes(b)
-        : Array.isArray(a) && a.some((item) => same(item, b)),
+        : Array.isArray(a) &&
+          // A scalar operand needs no deep comparison (JSON has no NaN, so includes' SameValueZero is ===).
+          (b === null || typeof b !== 'object' ? a.includes(b) : a.some((item) => same(item, b))),
   },
   exists: {
     operand: 'flag',
