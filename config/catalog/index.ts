@@ -188,6 +188,10 @@ export function checkForm(form: FormDefinition): string[] {
   for (const field of Object.keys(form.ui.fields)) {
     if (!fields.has(field)) problems.push(`${where}/ui/fields/${field}: 不在 schema.properties 中`);
   }
+  for (const [field, ui] of Object.entries(form.ui.fields)) {
+    const prop = form.schema.properties[field];
+    if (prop) for (const p of widgetProblems(ui, prop)) problems.push(`${where}/ui/fields/${field}: ${p}`);
+  }
   const required = new Set(form.schema.required ?? []);
   for (const [i, rule] of (form.linkage ?? []).entries()) {
     if (!fields.has(rule.field)) problems.push(`${where}/linkage/${i}/field: 字段 ${rule.field} 不存在`);
@@ -211,4 +215,94 @@ export function checkFormDocument(value: unknown): string[] {
   if (!validateForm(value))
     return (validateForm.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`);
   return checkForm(value);
+}
+
+type Prop = Record<string, unknown>;
+const typeOf = (p: Prop) => (Array.isArray(p.type) ? (p.type as string[]) : [p.type as string]);
+const ID_FORMATS = ['cn-resident-id', 'cn-hmt-residence-permit', 'cn-foreign-permanent-resident-id'];
+
+/**
+ * Whether a widget can edit what the schema says the field holds: a 开关 needs a boolean, a 附件 an
+ * array of {id}, an 身份证号 a string with an ID format, a 子表 an array of objects whose columns
+ * have UI settings. Business staff edit these files by hand; this catches the mismatch at publish.
+ */
+export function widgetProblems(ui: FieldUi, prop: Prop): string[] {
+  const t = typeOf(prop);
+  const want = (ok: boolean, what: string) => (ok ? [] : [`控件 ${ui.widget} 要求${what}`]);
+  const items = (prop.items ?? {}) as Prop;
+  const enumOf = (x: Prop) => (Array.isArray(x.enum) ? (x.enum as unknown[]) : undefined);
+  switch (ui.widget) {
+    case 'text':
+    case 'textarea':
+    case 'signature':
+      return want(t.includes('string'), ' type 为 string');
+    case 'number':
+      return want(t.includes('number') || t.includes('integer'), ' type 为 number 或 integer');
+    case 'money':
+      return want(t.includes('number'), ' type 为 number（金额，建议 multipleOf 0.01）');
+    case 'date':
+      return want(t.includes('string') && prop.format === 'date', ' string 且 format 为 date');
+    case 'date-range': {
+      const props = (prop.properties ?? {}) as Record<string, Prop>;
+      return want(
+        t.includes('object') && props.start?.format === 'date' && props.end?.format === 'date',
+        ' object，含 format 为 date 的 start 与 end',
+      );
+    }
+    case 'select':
+    case 'radio': {
+      const values = enumOf(prop);
+      const problems = want(values !== undefined, ' enum 取值');
+      for (const o of ui.options ?? [])
+        if (values && !values.includes(o.value)) problems.push(`选项 ${String(o.value)} 不在 enum 中`);
+      return problems;
+    }
+    case 'checkbox':
+      return want(t.includes('array') && enumOf(items) !== undefined, ' array 且 items 有 enum');
+    case 'switch':
+      return want(t.includes('boolean'), ' type 为 boolean');
+    case 'region':
+      return want(
+        t.includes('string') && prop.format === 'cn-region-code',
+        ' string 且 format 为 cn-region-code',
+      );
+    case 'phone':
+      return want(t.includes('string') && prop.format === 'cn-mobile', ' string 且 format 为 cn-mobile');
+    case 'id-number':
+      return want(
+        t.includes('string') && ID_FORMATS.includes(String(prop.format)),
+        ` string 且 format 为 ${ID_FORMATS.join(' / ')}`,
+      );
+    case 'uscc':
+      return want(t.includes('string') && prop.format === 'cn-uscc', ' string 且 format 为 cn-uscc');
+    case 'person-picker':
+    case 'department-picker':
+      return want(
+        t.includes('string') || (t.includes('array') && typeOf(items).includes('string')),
+        ' string 或 string 数组',
+      );
+    case 'attachment': {
+      const required = (items.required ?? []) as string[];
+      return want(
+        t.includes('array') && typeOf(items).includes('object') && required.includes('id'),
+        ' array，items 为含必填 id 的 object',
+      );
+    }
+    case 'table': {
+      const columns = (items.properties ?? {}) as Record<string, Prop>;
+      const problems = want(
+        t.includes('array') && typeOf(items).includes('object'),
+        ' array，items 为 object',
+      );
+      for (const name of Object.keys(columns))
+        if (!ui.columns?.[name]) problems.push(`子表列 ${name} 缺少 columns 界面设置`);
+      for (const [name, col] of Object.entries(ui.columns ?? {})) {
+        if (!columns[name]) problems.push(`子表列 ${name} 不在 items.properties 中`);
+        else for (const p of widgetProblems(col, columns[name]!)) problems.push(`子表列 ${name}: ${p}`);
+      }
+      return problems;
+    }
+    default:
+      return [`未知控件 ${ui.widget}`];
+  }
 }

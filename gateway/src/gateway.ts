@@ -27,6 +27,7 @@ import {
   catalogAdminRoutes,
   catalogMigrations,
   catalogRoutes,
+  regionRoutes,
 } from './catalog';
 import { publishShippedCatalog } from './catalog/shipped-catalog';
 import { seedDemoData } from './demo-data';
@@ -161,6 +162,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   identityRoutes(api, identity, wechat, loginLimit);
   catalogRoutes(api, catalog);
   catalogAdminRoutes(api, catalog, publisher, catalogRepo);
+  regionRoutes(api);
   casesRoutes(api, cases);
   draftRoutes(api, drafts, cases);
   materialsRoutes(api, materials);

@@ -157,6 +157,17 @@ describe(`catalog, forms and drafts (${dialect})`, () => {
     expect(married.body.formData.spouseIdNumber).toMatch(/^\d{3}\*{11}\w{4}$/);
   });
 
+  it('lists regions level by level for the region picker', async () => {
+    const provinces = (await call(`${t.url}/api/v1/regions`)).body.items;
+    expect(provinces).toContainEqual({ code: '110000', name: '北京市' });
+    const cities = (await call(`${t.url}/api/v1/regions?parent=330000`)).body.items;
+    expect(cities).toContainEqual({ code: '330100', name: '杭州市' });
+    const districts = (await call(`${t.url}/api/v1/regions?parent=330100`)).body.items;
+    expect(districts.map((d: { code: string }) => d.code)).toContain('330106');
+    expect((await call(`${t.url}/api/v1/regions?parent=330106`)).status).toBe(404);
+    expect((await call(`${t.url}/api/v1/regions?parent=abc`)).status).toBe(400);
+  });
+
   it('refuses the admin API without the admin token', async () => {
     expect((await publish({ forms: [] }, {})).status).toBe(401);
     expect((await publish({ forms: [] }, { authorization: 'Bearer wrong-token' })).body.code).toBe(

@@ -282,6 +282,7 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
         'GET /api/v1/services',
         'GET /api/v1/services/{code}',
         'GET /api/v1/forms/{id}/versions/{version}',
+        'GET /api/v1/regions',
         'GET /api/v1/services/{serviceCode}/prefill',
         'PUT /api/v1/drafts/{serviceCode}',
         'GET /api/v1/drafts/{serviceCode}',

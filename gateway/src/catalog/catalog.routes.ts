@@ -1,5 +1,6 @@
 import { errors } from '../platform/errors';
 import type { RouteDefiner } from '../platform/http/route';
+import { regionLevel, regions } from '../platform/validation/formats';
 import type { CatalogPublisher, PublishRequest } from './catalog.publisher';
 import type { CatalogRepository } from './catalog.repository';
 import { ListServicesQuery, PublishBody, ServiceDetailView, ServiceSummaryView } from './catalog.schema';
@@ -159,6 +160,51 @@ export function catalogAdminRoutes(
           publishedBy: r.published_by,
         })),
       };
+    },
+  });
+}
+
+/** Province/city/district lists for the region picker (GB/T 2260 codes). */
+export function regionRoutes(api: RouteDefiner) {
+  api.define({
+    method: 'get',
+    path: '/regions',
+    operationId: 'listRegions',
+    summary: '行政区划（省/市/区县，供地区选择控件使用）',
+    description: '不带 parent 返回省级；带 parent 返回其下一级。',
+    tags: ['catalog'],
+    auth: 'none',
+    query: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { parent: { type: 'string', title: '上级区划代码', pattern: '^\\d{6}$' } },
+    },
+    responses: {
+      200: {
+        description: '区划列表',
+        schema: {
+          type: 'object',
+          required: ['items'],
+          properties: { items: { type: 'array', items: { type: 'object', required: ['code', 'name'] } } },
+        },
+      },
+    },
+    handler: async (ctx) => {
+      const parent = (ctx.state.query as { parent?: string }).parent;
+      if (parent === undefined) {
+        ctx.body = { items: regions('province').map(({ code, name }) => ({ code, name })) };
+      } else {
+        const level = regionLevel(parent);
+        if (!level || level === 'district')
+          throw errors.notFound('region_not_found', '该行政区划不存在或没有下一级');
+        ctx.body = {
+          items: regions(level === 'province' ? 'city' : 'district', parent).map(({ code, name }) => ({
+            code,
+            name,
+          })),
+        };
+      }
+      ctx.set('Cache-Control', 'public, max-age=86400');
     },
   });
 }

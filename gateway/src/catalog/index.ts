@@ -7,7 +7,7 @@
 export { catalogMigrations } from './catalog.migrations';
 export { CatalogPublisher, PublishError, type PublishRequest } from './catalog.publisher';
 export { CatalogRepository } from './catalog.repository';
-export { catalogAdminRoutes, catalogRoutes } from './catalog.routes';
+export { catalogAdminRoutes, catalogRoutes, regionRoutes } from './catalog.routes';
 export { CatalogService, type PublishedService, type SensitiveKind } from './catalog.service';
 export { FormEngine } from './form-engine';
 export { compatibilityProblems, migrateFormData } from './form-versions';
