@@ -22,6 +22,9 @@ interface CompiledRule {
   require?: CompiledCondition;
   readonly?: CompiledCondition;
   compute?: (facts: Record<string, unknown>, ctx: Ctx) => unknown;
+  /** Positions of `show` / `require` in the engine's list of distinct state conditions. */
+  showIndex?: number;
+  requireIndex?: number;
 }
 
 const isEmpty = (v: unknown) =>
@@ -44,6 +47,7 @@ export class FormEngine {
   private readonly readonlyRules: CompiledRule[];
   private readonly computeRules: CompiledRule[];
   private readonly stateRules: CompiledRule[];
+  private readonly stateConditions: CompiledCondition[];
   private readonly template: Record<string, undefined>;
 
   constructor(
@@ -62,6 +66,15 @@ export class FormEngine {
     this.readonlyRules = this.rules.filter((r) => r.readonly && !this.computed.has(r.field));
     this.computeRules = this.rules.filter((r) => r.compute);
     this.stateRules = this.rules.filter((r) => r.show || r.require);
+    this.stateConditions = [];
+    const index = (fn: CompiledCondition) => {
+      const at = this.stateConditions.indexOf(fn);
+      return at >= 0 ? at : this.stateConditions.push(fn) - 1;
+    };
+    for (const rule of this.stateRules) {
+      if (rule.show) rule.showIndex = index(rule.show);
+      if (rule.require) rule.requireIndex = index(rule.require);
+    }
   }
 
   get key(): string {
@@ -173,40 +186,60 @@ export class FormEngine {
   /**
    * Applies linkage to submitted values and validates them. Returns the values as they will be
    * stored (computed fields filled, hidden and read-only input dropped) and one error per bad field.
-   * A property whose value is `undefined` is absent (serialise with JSON, which leaves it out).
+   * A property whose value is `undefined` is absent (serialise with JSON, which leaves it out). When
+   * linkage has nothing to change, `data` is the input object itself.
    */
   process(
     input: Record<string, unknown>,
     facts: Record<string, unknown> = {},
     pointerPrefix = '',
   ): { data: Record<string, unknown>; errors: FieldError[] } {
-    // Removed fields are set to undefined rather than deleted (`delete` also makes a dictionary object);
-    // Ajv treats an undefined property as absent, and JSON leaves it out.
-    // Spread over a template holding every form property: adding properties that the input lacked to
-    // a copy of it turns the copy into a slow dictionary object (10–50 µs per submission here).
-    const data: Record<string, unknown> = { ...this.template, ...input };
-    const all = { ...facts, form: data }; // `data` changes in place, so later conditions see computed values
     const ctx = { now: new Date() };
-    // A read-only field takes no input; a computed one takes its value from the form, in rule order.
-    for (const rule of this.readonlyRules) if (rule.readonly!(all, ctx)) data[rule.field] = undefined;
-    for (const rule of this.computeRules) data[rule.field] = rule.compute!(all, ctx);
+    // Fast path: a client that applied the same linkage (our mini-program does) sends computed values
+    // as computed and no read-only input; then the input is validated as it is, with no copy.
+    let data = input;
+    let all = { ...facts, form: data };
+    let settled = true;
+    for (const rule of this.readonlyRules) {
+      if (input[rule.field] !== undefined && rule.readonly!(all, ctx)) {
+        settled = false;
+        break;
+      }
+    }
+    if (settled) {
+      for (const rule of this.computeRules) {
+        if (!sameValue(rule.compute!(all, ctx), input[rule.field])) {
+          settled = false;
+          break;
+        }
+      }
+    }
+    if (!settled) {
+      // Removed fields are set to undefined rather than deleted (`delete` makes a slow dictionary
+      // object); Ajv treats an undefined property as absent, and JSON leaves it out. The copy spreads
+      // over a template holding every form property, because adding properties the input lacked to a
+      // plain copy made V8 rebuild the object's map on every call (10–50 µs per submission).
+      data = { ...this.template, ...input };
+      all = { ...facts, form: data }; // `data` changes in place, so later conditions see computed values
+      // A read-only field takes no input; a computed one takes its value from the form, in rule order.
+      for (const rule of this.readonlyRules) if (rule.readonly!(all, ctx)) data[rule.field] = undefined;
+      for (const rule of this.computeRules) data[rule.field] = rule.compute!(all, ctx);
+    }
+    // After the computes nothing changes the facts: each distinct condition is evaluated once, and no
+    // closure is made per call (the build wraps every closure in a naming helper, which showed up).
+    const results = new Array<boolean>(this.stateConditions.length);
+    for (let i = 0; i < results.length; i++) results[i] = this.stateConditions[i]!(all, ctx);
     const hidden = new Set<string>();
     const required: string[] = [];
-    // After the computes nothing changes the facts, so each distinct condition is evaluated once.
-    const seen = new Map<CompiledCondition, boolean>();
-    const once = (fn: CompiledCondition) => {
-      let r = seen.get(fn);
-      if (r === undefined) {
-        r = fn(all, ctx);
-        seen.set(fn, r);
-      }
-      return r;
-    };
     for (const rule of this.stateRules) {
-      if (rule.show && !once(rule.show)) hidden.add(rule.field);
-      if (rule.require && once(rule.require)) required.push(rule.field);
+      if (rule.showIndex !== undefined && !results[rule.showIndex]) hidden.add(rule.field);
+      if (rule.requireIndex !== undefined && results[rule.requireIndex]) required.push(rule.field);
     }
-    for (const name of hidden) data[name] = undefined;
+    for (const name of hidden) {
+      if (data[name] === undefined) continue;
+      if (data === input) data = { ...this.template, ...input };
+      data[name] = undefined;
+    }
 
     const errors: FieldError[] = this.validateSchema(data)
       ? []
@@ -220,6 +253,13 @@ export class FormEngine {
     }
     return { data, errors };
   }
+}
+
+/** Equal as JSON values (computed values are usually strings or numbers). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function compileRule(this: Map<string, CompiledCondition>, rule: LinkageRule): CompiledRule {

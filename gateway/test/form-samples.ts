@@ -2,11 +2,7 @@
  * Filled-in applications for the largest shipped forms, valid under their linkage. ID numbers,
  * credit codes and bank cards are fictitious, made with the check-character functions.
  */
-import {
-  luhnCheckDigit,
-  residentIdCheckChar,
-  usccCheckChar,
-} from '../../../gateway/src/platform/validation/formats';
+import { luhnCheckDigit, residentIdCheckChar, usccCheckChar } from '../src/platform/validation/formats';
 
 const id = (first17: string) => first17 + residentIdCheckChar(first17);
 const uscc = (first17: string) => first17 + usccCheckChar(first17);
