@@ -59,7 +59,7 @@ export function isHkMoTwResidencePermit(value: string): boolean {
  *
  * Only the 2023 format is accepted. The nationality code is checked to be three digits, not looked up in
  * ISO 3166-1. The legacy 15-character format (2004/2017 cards, beginning with a 3-letter nationality
- * code) is not implemented: its full layout and check-character algorithm could not be confirmed.
+ * code) is rejected, because its full layout and check-character algorithm could not be confirmed.
  */
 export function isForeignPermanentResidentId(value: string): boolean {
   return FOREIGN_2023.test(value) && isMainlandProvinceCode(value.slice(1, 3)) && hasDateAndCheck(value);
