@@ -13,12 +13,13 @@
 import type Router from '@koa/router';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Context, Middleware } from 'koa';
-import { errors } from '../errors';
+import { errors, type FieldError } from '../errors';
 import { toFieldErrors } from '../validation/messages';
 import { jsonBody } from './json-body';
 
 export type JsonSchema = Record<string, unknown>;
 
+/** A request header the route reads; declared ones are validated (missing required → 400) and documented. */
 export interface HeaderSpec {
   name: string;
   required: boolean;
@@ -91,7 +92,22 @@ export class ApiRegistry {
     const body = spec.body ? this.deps.ajv.compile(spec.body) : undefined;
     const query = this.deps.queryAjv.compile(spec.query ?? { type: 'object', additionalProperties: false });
     const params = spec.params ? this.deps.queryAjv.compile(spec.params) : undefined;
+    const headers = (spec.headers ?? []).map((h) => ({ ...h, check: this.deps.ajv.compile(h.schema) }));
     return async function validateMiddleware(ctx, next) {
+      const headerErrors: FieldError[] = [];
+      for (const h of headers) {
+        const value = ctx.get(h.name);
+        if (value === '') {
+          if (h.required)
+            headerErrors.push({ header: h.name, code: 'required', message: `缺少 ${h.name} 请求头` });
+        } else if (!h.check(value)) {
+          headerErrors.push({
+            header: h.name,
+            code: h.check.errors?.[0]?.keyword ?? 'invalid',
+            message: `${h.name} 格式不正确`,
+          });
+        }
+      }
       const queryValue = ctx.querystring === '' ? {} : { ...ctx.query };
       if (!query(queryValue)) {
         throw errors.validation(
@@ -108,7 +124,9 @@ export class ApiRegistry {
         if (!params(paramsValue)) throw errors.notFound();
         ctx.state.params = paramsValue;
       }
-      if (body && !body(ctx.state.body)) throw errors.validation(toFieldErrors(body.errors ?? []));
+      const bodyErrors = body && !body(ctx.state.body) ? toFieldErrors(body.errors ?? []) : [];
+      if (headerErrors.length > 0 || bodyErrors.length > 0)
+        throw errors.validation([...headerErrors, ...bodyErrors]);
       await next();
     };
   }
