@@ -1,4 +1,5 @@
 import { errors } from '../errors';
+import { problemBody } from './error-handler';
 import type { RouteDefiner } from './route';
 
 const HealthView = {
@@ -53,17 +54,10 @@ export function healthRoutes(api: RouteDefiner, checks: Record<string, () => Pro
       const down = Object.entries(results).filter(([, v]) => v === 'down');
       if (down.length > 0) {
         const error = errors.unavailable('not_ready', `依赖不可用：${down.map(([k]) => k).join('、')}`, 5);
-        ctx.status = 503;
-        ctx.set('Retry-After', '5');
+        ctx.status = error.status;
+        for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
         ctx.type = 'application/problem+json; charset=utf-8';
-        ctx.body = {
-          type: `https://g-crm.local/problems/${error.code}`,
-          title: error.title,
-          status: 503,
-          code: error.code,
-          detail: error.detail,
-          checks: results,
-        };
+        ctx.body = { ...problemBody(error, ctx), checks: results };
         return;
       }
       ctx.body = { status: 'ok', checks: results };
