@@ -17,10 +17,8 @@ const EVENT_LABELS: Record<string, string> = {
 
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
-/** Form data as it may leave the gateway: ID and phone numbers masked (the full values need a permission no citizen route has). */
-export function maskFormData(formData: Record<string, unknown>, form: FormEngine | undefined) {
-  return form ? form.mask(formData) : formData;
-}
+const masked = (data: Record<string, unknown>, form: FormEngine | undefined) =>
+  form ? form.mask(data) : data;
 
 type Summary = Pick<
   CaseRow,
@@ -50,7 +48,8 @@ export function presentCase(
     ...presentSummary(row, service),
     form: row.form_id ? { id: row.form_id, version: row.form_version } : null,
     department: service?.definition.departments.map((d) => d.name).join('、') ?? null,
-    formData: maskFormData(JSON.parse(row.form_data) as Record<string, unknown>, form),
+    // ID and phone numbers leave masked: the full values need a permission no citizen route has.
+    formData: masked(JSON.parse(row.form_data) as Record<string, unknown>, form),
     timeline: events.map((e) => ({
       type: e.type,
       label: EVENT_LABELS[e.type] ?? e.type,

@@ -1,7 +1,7 @@
 import type { FormDefinition, LinkageRule } from '@gcrm/config/catalog';
 import type { ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { type CompiledCondition, type Condition, compileCondition } from '../platform/conditions';
+import { type CompiledCondition, type Condition, compileCondition, getFact } from '../platform/conditions';
 import type { FieldError } from '../platform/errors';
 import { maskIdNumber, maskPhone } from '../platform/privacy/mask';
 import { toFieldErrors } from '../platform/validation/messages';
@@ -286,21 +286,11 @@ function compileRule(this: Map<string, CompiledCondition>, rule: LinkageRule): C
       when: compileCondition(x.when as Condition),
       value: x.value,
     }));
-    const copy = spec.copy?.split('.');
     out.compute = (facts, ctx) => {
       for (const x of cases) if (x.when(facts, ctx)) return x.value;
-      if (copy) return getPath(facts, copy) ?? spec.default;
+      if (spec.copy) return getFact(facts, spec.copy) ?? spec.default;
       return spec.default;
     };
   }
   return out;
-}
-
-function getPath(facts: Record<string, unknown>, path: string[]): unknown {
-  let cur: unknown = facts;
-  for (const part of path) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
 }

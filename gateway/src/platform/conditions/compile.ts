@@ -1,8 +1,8 @@
 import { type Condition, type Facts, isFactRef, MAX_DEPTH } from './condition';
+import { FORBIDDEN_SEGMENTS } from './evaluate';
 import { type OperatorContext, operators } from './operators';
 import { shapeOf } from './shape';
 
-const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 const INVALID = Symbol('invalid');
 type Outcome = boolean | typeof INVALID;
 type Node = (facts: Facts, ctx: OperatorContext) => Outcome;

@@ -19,7 +19,8 @@ export type Explanation =
   | { fact: string; operator: Operator; value?: unknown; actual: unknown; operand?: unknown; result: boolean }
   | { error: string; result: false };
 
-const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Path segments a fact path never enters, so that no path reaches Object.prototype. */
+export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * The value at a dotted path (`form.children.0.name`), or undefined. Only own properties are followed and
