@@ -1,16 +1,39 @@
 /**
- * The service catalog as data: `services/*.json` (事项 with their guide) and `forms/*.json`
- * (JSON Schema + UI hints), validated against `../schemas/` when loaded. A bad file stops the
- * process with a message naming the file and the field.
+ * The service catalog as data: `services/*.json` (事项 with their guide), `forms/*.json`
+ * (JSON Schema + UI hints) and `flows/*.json` (流程定义), validated against `../schemas/` when
+ * loaded. A bad file stops the process with a message naming the file and the field.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ConfigError } from '../index';
 import conditionSchema from '../schemas/condition.schema.json' with { type: 'json' };
+import flowSchema from '../schemas/flow.schema.json' with { type: 'json' };
 import formSchema from '../schemas/form.schema.json' with { type: 'json' };
 import serviceSchema from '../schemas/service.schema.json' with { type: 'json' };
+import { type FlowDefinition, flowKey } from './flow';
+import { checkFlow } from './flow-checks';
+
+export type {
+  ApproverNode,
+  AssigneeRule,
+  AutomaticAction,
+  AutomaticNode,
+  CcNode,
+  ConditionBranch,
+  ConditionNode,
+  EndNode,
+  FlowDefinition,
+  FlowNode,
+  ParallelBranch,
+  ParallelNode,
+  TaskAction,
+  TimeLimit,
+  TimeoutPolicy,
+} from './flow';
+export { flowKey } from './flow';
+export { checkFlow, type FlowNodeEntry, flowNodes, returnTargets } from './flow-checks';
 
 export type Condition = Record<string, unknown>;
 
@@ -109,6 +132,8 @@ export const formKey = (form: { id: string; version: number }) => `${form.id}@${
 export interface Catalog {
   services: ServiceDefinition[];
   forms: Map<string, FormDefinition>;
+  /** Keyed by `id@version` ({@link flowKey}). */
+  flows: Map<string, FlowDefinition>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -116,13 +141,14 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 ajv.addSchema(conditionSchema, 'condition.schema.json');
 const validateService = ajv.compile<ServiceDefinition>(serviceSchema);
 const validateForm = ajv.compile<FormDefinition>(formSchema);
+const validateFlow = ajv.compile<FlowDefinition>(flowSchema);
 
 function readJsonDir<T>(
   dir: string,
   check: ((v: unknown) => v is T) & { errors?: unknown },
   problems: string[],
-): T[] {
-  const out: T[] = [];
+): { name: string; value: T }[] {
+  const out: { name: string; value: T }[] = [];
   for (const name of readdirSync(dir)
     .filter((n) => n.endsWith('.json'))
     .sort()) {
@@ -135,37 +161,55 @@ function readJsonDir<T>(
       continue;
     }
     if (!check(value)) {
-      for (const e of (check.errors as { instancePath: string; message?: string }[]) ?? []) {
+      // An if/then failure is reported again as "must match then schema": the first report is enough.
+      for (const e of (check.errors as { instancePath: string; keyword: string; message?: string }[]) ?? []) {
+        if (e.keyword === 'if') continue;
         problems.push(`${file}${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
       }
       continue;
     }
-    out.push(value);
+    out.push({ name, value });
   }
   return out;
 }
 
 /**
  * Reads and checks a catalog directory: each file against its JSON Schema, then across files
- * (services point at existing forms, UI and linkage name existing fields, a field that linkage
- * can hide is not unconditionally required). Throws ConfigError listing every problem.
+ * (services point at existing forms and flows, UI and linkage name existing fields, a field that
+ * linkage can hide is not unconditionally required, flows pass {@link checkFlow} and are named
+ * `<id>@<version>.json`). A directory without `flows/` has no flows. Throws ConfigError listing
+ * every problem.
  */
 export function loadCatalog(dir: string = here): Catalog {
   const problems: string[] = [];
-  const services = readJsonDir(join(dir, 'services'), validateService, problems);
+  const services = readJsonDir(join(dir, 'services'), validateService, problems).map((f) => f.value);
   const forms = new Map<string, FormDefinition>();
-  for (const form of readJsonDir(join(dir, 'forms'), validateForm, problems)) {
+  for (const { value: form } of readJsonDir(join(dir, 'forms'), validateForm, problems)) {
     forms.set(formKey(form), form);
     problems.push(...checkForm(form));
+  }
+  const flows = new Map<string, FlowDefinition>();
+  const flowDir = join(dir, 'flows');
+  for (const { name, value: flow } of existsSync(flowDir)
+    ? readJsonDir(flowDir, validateFlow, problems)
+    : []) {
+    const key = flowKey(flow);
+    if (name !== `${key}.json`) problems.push(`flows/${name}: 文件名应为 ${key}.json`);
+    if (flows.has(key)) problems.push(`flows/${name}: 流程 ${key} 重复`);
+    flows.set(key, flow);
+    problems.push(...checkFlow(flow));
   }
   const codes = new Set<string>();
   for (const service of services) {
     if (codes.has(service.code)) problems.push(`services/${service.code}: 事项编码重复`);
     codes.add(service.code);
     if (!forms.has(service.form)) problems.push(`services/${service.code}/form: 表单 ${service.form} 不存在`);
+    if (service.flow !== undefined && !flows.has(service.flow)) {
+      problems.push(`services/${service.code}/flow: 流程 ${service.flow} 不存在`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { services, forms };
+  return { services, forms, flows };
 }
 
 /** Cross-field checks a JSON Schema cannot express. */
@@ -215,6 +259,15 @@ export function checkFormDocument(value: unknown): string[] {
   if (!validateForm(value))
     return (validateForm.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`);
   return checkForm(value);
+}
+
+/** Problems of one flow document (schema, then {@link checkFlow}); empty when valid. */
+export function checkFlowDocument(value: unknown): string[] {
+  if (!validateFlow(value))
+    return (validateFlow.errors ?? [])
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`);
+  return checkFlow(value);
 }
 
 type Prop = Record<string, unknown>;
