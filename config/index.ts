@@ -52,6 +52,12 @@ export interface AppConfig {
   adminApiToken?: string;
   /** How often an instance checks whether another one published a catalog change. */
   catalogReloadSeconds: number;
+  workflow: {
+    /** How often each instance fires due workflow timers. */
+    timerIntervalMs: number;
+    /** 行政区划 code of the regional holiday overrides used for deadlines; unset: national calendar. */
+    calendarRegion?: string;
+  };
   /** Not production: platform simulators may run in-process when no API base is configured. */
   embedded: boolean;
   /** Seed the demo data (DEMO_DATA; default: embedded). */
@@ -172,6 +178,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     adminApiToken: raw.ADMIN_API_TOKEN as string | undefined,
     catalogReloadSeconds: raw.CATALOG_RELOAD_SECONDS as number,
+    workflow: {
+      timerIntervalMs: raw.WORKFLOW_TIMER_INTERVAL_MS as number,
+      calendarRegion: raw.CALENDAR_REGION as string | undefined,
+    },
     embedded,
     demoData: (raw.DEMO_DATA as boolean | undefined) ?? embedded,
   };

@@ -5,14 +5,17 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '@gcrm/config';
+import { loadOrg } from '@gcrm/config/org';
 import { createWechatClient, createWechatSimulator, type WechatSimulator } from '@gcrm/connectors/wechat';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import {
   CaseNumbers,
+  CaseRecords,
   CasesRepository,
   CasesService,
   casesMigrations,
@@ -34,11 +37,13 @@ import { seedDemoData } from './demo-data';
 import {
   AccessTokens,
   authenticateCitizen,
+  authenticateStaff,
   IdentityRepository,
   IdentityService,
   identityMigrations,
   identityRoutes,
   loadSigningKeys,
+  staffSandboxRoutes,
 } from './identity';
 import {
   createLocalDiskStore,
@@ -47,6 +52,8 @@ import {
   materialsMigrations,
   materialsRoutes,
 } from './materials';
+import { OrgDirectory, OrgRepository, orgMigrations, seedOrg } from './org';
+import { shippedCalendar } from './platform/calendar';
 import { migrate } from './platform/db/migrate';
 import { adminToken } from './platform/http/admin-auth';
 import { errorHandler } from './platform/http/error-handler';
@@ -59,6 +66,18 @@ import { createInfrastructure } from './platform/infrastructure';
 import { createLogger } from './platform/logger';
 import { outboxMigrations } from './platform/outbox/outbox';
 import { createAjv } from './platform/validation/ajv';
+import {
+  citizenWorkflowRoutes,
+  FlowMigrator,
+  FlowStore,
+  flowAdminRoutes,
+  staffRoutes,
+  TimerRunner,
+  WorkflowRepository,
+  WorkflowService,
+  workflowMigrations,
+} from './workflow';
+import { publishShippedFlows } from './workflow/shipped-flows';
 
 export const API_PREFIX = '/api/v1';
 
@@ -90,6 +109,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     catalogMigrations,
     casesMigrations,
     materialsMigrations,
+    orgMigrations,
+    workflowMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -137,14 +158,36 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     },
   );
   const drafts = new DraftsService(db, catalog);
-  const cases = new CasesService(
+  const casesRepo = new CasesRepository(db);
+  const cases = new CasesService(db, casesRepo, catalog, new CaseNumbers(db), drafts, materials);
+
+  // The org directory: seeded from config/org/ outside production until the DingTalk/WeCom org sync lands.
+  const orgRepo = new OrgRepository(db);
+  if (config.env !== 'production') await seedOrg(db, loadOrg());
+  const org = await OrgDirectory.load(orgRepo, { supervisionOffice: 'supervision' });
+  const flows = new FlowStore(db, {
+    hasDepartment: (code) => org.department(code) !== undefined,
+    hasStaff: (id) => org.staff(id) !== undefined,
+  });
+  await publishShippedFlows(flows, log);
+  const workflowRepo = new WorkflowRepository(db);
+  const workflow = new WorkflowService(
     db,
-    new CasesRepository(db),
-    catalog,
-    new CaseNumbers(db),
-    drafts,
-    materials,
+    workflowRepo,
+    flows,
+    org,
+    shippedCalendar(),
+    new CaseRecords(casesRepo, catalog),
+    {
+      serviceName: (code) => catalog.get(code)?.definition.name,
+      region: config.workflow.calendarRegion,
+    },
   );
+  cases.useFlows(workflow);
+  const timers = new TimerRunner(workflowRepo, workflow, log, {
+    intervalMs: config.workflow.timerIntervalMs,
+    name: `${hostname()}:${process.pid}`,
+  });
 
   const registry = new ApiRegistry({
     ajv,
@@ -152,6 +195,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     bodyLimit: config.http.bodyLimitBytes,
     authenticate: authenticateCitizen(identity),
     authenticateAdmin: adminToken(config.adminApiToken),
+    authenticateStaff: authenticateStaff(identity, (id) => org.staff(id) !== undefined),
   });
   const api = registry.withPrefix(API_PREFIX);
   healthRoutes(registry.withPrefix(''), { database: infra.database.ping, cache: infra.cache.ping });
@@ -166,6 +210,11 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   casesRoutes(api, cases);
   draftRoutes(api, drafts, cases);
   materialsRoutes(api, materials);
+  staffRoutes(api, workflow);
+  citizenWorkflowRoutes(api, workflow);
+  flowAdminRoutes(api, flows, new FlowMigrator(db, workflowRepo, flows), workflow);
+  if (config.env !== 'production')
+    staffSandboxRoutes(api, identity, (id) => org.staff(id) !== undefined, loginLimit);
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   registry.define({
     method: 'get',
@@ -206,6 +255,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   if (config.demoData)
     await seedDemoData({ cases, identityRepo: new IdentityRepository(db), appId: config.wechat.appId });
 
+  timers.start();
   const server = createServer(app.callback());
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -233,6 +283,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       clearTimeout(timer);
       server.closeAllConnections();
       catalog.stop();
+      await timers.stop();
       await simulator?.close();
       await infra.close();
     })();

@@ -56,6 +56,11 @@ function banner(url: string, simulator: string | undefined, db: string): string 
       `  curl -s -X POST ${url}/api/v1/cases -H "Authorization: Bearer $TOKEN" -H "Idempotency-Key: $(node -pe 'crypto.randomUUID()')" -H 'Content-Type: application/json' \\`,
       `    -d '{"serviceCode":"hrss.maternity-allowance","channel":"wechat","formData":{"applicantName":"李示例","idNumber":"${demoIdNumber()}","phone":"13000000000","deliveryDate":"2026-11-01","deliveryType":"顺产","employer":"示例单位"}}'`,
       `  curl -s ${url}/api/v1/cases -H "Authorization: Bearer $TOKEN"`,
+      '',
+      '工作人员（沙箱登录 → 待办 → 受理）:',
+      `  STAFF=$(curl -s -X POST ${url}/api/v1/auth/staff/sandbox -H 'Content-Type: application/json' -d '{"staffId":"st-hrss-clerk-1"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')`,
+      `  TASK=$(curl -s "${url}/api/v1/staff/tasks?box=todo" -H "Authorization: Bearer $STAFF" | node -pe 'JSON.parse(require("fs").readFileSync(0)).items[0].id')`,
+      `  curl -s -X POST ${url}/api/v1/staff/tasks/$TASK/approve -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' -d '{"comment":"材料齐全，予以受理"}'`,
     );
   }
   return `${lines.join('\n')}\n\n`;

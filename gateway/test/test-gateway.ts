@@ -10,6 +10,8 @@ export interface TestGateway {
   url: string;
   /** Logs a citizen in through the WeChat simulator and returns its tokens. */
   login(openid?: string): Promise<{ accessToken: string; refreshToken: string; citizenId: string }>;
+  /** Signs a staff member of the seeded demo org in through the sandbox; returns the access token. */
+  staffLogin(staffId: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,15 @@ export async function startTestGateway(extra: Record<string, string> = {}): Prom
         citizen: { id: string };
       };
       return { accessToken: body.accessToken, refreshToken: body.refreshToken, citizenId: body.citizen.id };
+    },
+    async staffLogin(staffId: string) {
+      const res = await fetch(`${url}/api/v1/auth/staff/sandbox`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ staffId }),
+      });
+      if (res.status !== 200) throw new Error(`staff login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { accessToken: string }).accessToken;
     },
     async stop() {
       await gateway.close();

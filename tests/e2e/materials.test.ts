@@ -81,6 +81,9 @@ async function startHarness(options: MaterialsOptions = {}): Promise<Harness> {
     authenticateAdmin: async () => {
       throw errors.forbidden();
     },
+    authenticateStaff: async () => {
+      throw errors.unauthorized();
+    },
   });
   materialsRoutes(registry.withPrefix('/api/v1'), service);
   registry.define({

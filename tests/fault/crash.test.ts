@@ -56,7 +56,16 @@ describe(`SIGKILL during a burst of submits (${dialect})`, () => {
       const ids = new Set(cases.map((c) => c.id as string));
       for (const id of acked.values()) expect(ids.has(id)).toBe(true);
       const outbox = new Set(
-        (await db.selectFrom('outbox').select('aggregate_id').execute()).map((r) => r.aggregate_id as string),
+        (
+          await db.selectFrom('outbox').select('aggregate_id').where('topic', '=', 'case.submitted').execute()
+        ).map((r) => r.aggregate_id as string),
+      );
+      // The case's flow starts in the same transaction: an instance and its first task, or neither.
+      const flows = new Set(
+        (await db.selectFrom('wf_instances').select('case_id').execute()).map((r) => r.case_id as string),
+      );
+      const tasked = new Set(
+        (await db.selectFrom('wf_tasks').select('case_id').execute()).map((r) => r.case_id as string),
       );
       const events = new Set(
         (await db.selectFrom('case_events').select('case_id').execute()).map((r) => r.case_id as string),
@@ -68,8 +77,11 @@ describe(`SIGKILL during a burst of submits (${dialect})`, () => {
         expect(outbox.has(id), `outbox row of ${id}`).toBe(true);
         expect(events.has(id), `timeline of ${id}`).toBe(true);
         expect(keyed.has(id), `idempotency row of ${id}`).toBe(true);
+        expect(flows.has(id), `flow instance of ${id}`).toBe(true);
+        expect(tasked.has(id), `first task of ${id}`).toBe(true);
       }
       expect(outbox.size).toBe(ids.size);
+      expect(flows.size).toBe(ids.size);
     } finally {
       await database.close();
     }

@@ -13,6 +13,8 @@ export interface NewCase {
   message: OutboxMessage;
   /** More writes of this case inside its transaction (marking its materials as used). */
   alsoWrite?: (tx: Tx) => Promise<void>;
+  /** The case's flow, prepared by the workflow; the flows of a batch are written together. */
+  flow?: unknown;
 }
 
 /** `duplicate`: the (citizen, key) row exists already (or came first in the same batch): replay it. */
@@ -31,6 +33,7 @@ export class CaseWriter {
     private readonly db: Db,
     private readonly repo: CasesRepository,
     private readonly outbox: OutboxWriter,
+    private readonly writeFlows: (tx: Tx, flows: unknown[]) => Promise<void> = async () => {},
     options = { maxBatch: 64, concurrency: 2 },
   ) {
     this.group = new GroupCommit((items) => this.flush(items), options);
@@ -89,6 +92,8 @@ export class CaseWriter {
         now,
       );
       for (const b of batch) await b.alsoWrite?.(tx);
+      const flows = batch.flatMap((b) => (b.flow === undefined ? [] : [b.flow]));
+      if (flows.length > 0) await this.writeFlows(tx, flows);
     });
   }
 }

@@ -8,11 +8,20 @@ export const STATUS_LABELS: Record<string, string> = {
   correction_requested: '待补正',
   completed: '已办结',
   rejected: '不予受理',
+  denied: '不予批准',
   withdrawn: '已撤回',
 };
 
 const EVENT_LABELS: Record<string, string> = {
   submitted: '提交申请',
+  accepted: '已受理',
+  step_completed: '办理进展',
+  correction_requested: '需要补正',
+  corrected: '已补正',
+  completed: '办结',
+  rejected: '不予受理',
+  denied: '不予批准',
+  withdrawn: '撤回申请',
 };
 
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
@@ -55,6 +64,8 @@ export function presentCase(
       label: EVENT_LABELS[e.type] ?? e.type,
       status: e.to_status,
       statusLabel: e.to_status ? (STATUS_LABELS[e.to_status] ?? e.to_status) : null,
+      // Plain words from the workflow (e.g. 市公安局已完成「出生户口登记」); never personal data.
+      note: e.note,
       at: iso(e.created_at),
     })),
   };

@@ -1,7 +1,10 @@
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../platform/db/database';
 import { insertStatement } from '../platform/db/insert-statement';
+import type { SqlBatch } from '../platform/db/sql-batch';
 import type { Tx } from '../platform/db/transaction';
+import { updateManyQuery } from '../platform/db/update-many';
 
 export interface CaseRow {
   id: string;
@@ -175,5 +178,58 @@ export class CasesRepository {
       );
     }
     return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  findById(id: string) {
+    return this.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * Progress of a case reported by its workflow, inside the workflow's transaction: the status (the
+   * last one given) and one timeline entry each. Entries of one command get consecutive
+   * milliseconds so that the timeline keeps their order.
+   */
+  /** Adds the statements to a batch of the caller's transaction (the workflow's group commit). */
+  recordProgress(
+    tx: Tx,
+    batch: {
+      caseId: string;
+      entries: { type: string; fromStatus: string; toStatus?: string; note: string }[];
+      actor: { type: string; id: string | null };
+      now: number;
+    }[],
+    statements: SqlBatch,
+  ): void {
+    const events: CaseEventRow[] = batch.flatMap(({ caseId, entries, actor, now }) =>
+      entries.map((e, i) => ({
+        id: randomUUID(),
+        case_id: caseId,
+        type: e.type,
+        from_status: e.fromStatus,
+        to_status: e.toStatus ?? null,
+        actor_type: actor.type,
+        actor_id: actor.id,
+        note: e.note,
+        created_at: now + i,
+      })),
+    );
+    if (events.length > 0) statements.add(asTables(tx).insertInto('case_events').values(events));
+    const changed = batch.flatMap(({ caseId, entries, now }) => {
+      const status = entries.findLast((e) => e.toStatus)?.toStatus;
+      return status ? [{ key: caseId, values: [status, now] }] : [];
+    });
+    statements.add(
+      updateManyQuery('cases', 'id', ['status', 'updated_at'], changed, {
+        extra: sql`${sql.ref('row_version')} = ${sql.ref('row_version')} + 1`,
+      }),
+    );
+  }
+
+  async updateFormData(tx: Tx, caseId: string, formData: string, now: number) {
+    await asTables(tx)
+      .updateTable('cases')
+      .set((eb) => ({ form_data: formData, updated_at: now, row_version: eb('row_version', '+', 1) }))
+      .where('id', '=', caseId)
+      .execute();
   }
 }

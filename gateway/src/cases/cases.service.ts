@@ -6,6 +6,7 @@ import { errors } from '../platform/errors';
 import { OutboxWriter } from '../platform/outbox/outbox';
 import { stableStringify } from '../platform/stable-json';
 import type { CaseNumbers } from './case-number';
+import type { CaseFacts } from './case-records';
 import { CaseWriter } from './case-writer';
 import { presentCase, presentSummary } from './cases.presenter';
 import type { CaseRow, CasesRepository, IdempotencyRow } from './cases.repository';
@@ -38,7 +39,35 @@ export interface CaseMaterials {
   attachToCase(tx: Tx, citizenId: string, ids: string[], caseId: string, pointers?: string[]): Promise<void>;
 }
 
+/** A newly submitted case whose service has a flow, handed to the workflow inside the submission's transaction. */
+export interface StartedCase {
+  caseId: string;
+  caseNumber: string;
+  serviceCode: string;
+  citizenId: string;
+  /** `flowId@version` from the service definition. */
+  flow: string;
+  facts: CaseFacts;
+  now: number;
+}
+
+/**
+ * The workflow, as intake sees it: a case's flow is prepared (run in memory up to its first tasks)
+ * before the submission's transaction, and written inside it, for a whole batch of cases at once.
+ */
+export interface CaseFlowStarter {
+  prepareStart(started: StartedCase): Promise<unknown>;
+  writeStarts(tx: Tx, prepared: unknown[]): Promise<void>;
+}
+
 export class CasesService {
+  private flows?: CaseFlowStarter;
+
+  /** Cases of services with a flow start it in their submission's transaction from now on. */
+  useFlows(flows: CaseFlowStarter): void {
+    this.flows = flows;
+  }
+
   constructor(
     db: Db,
     private readonly repo: CasesRepository,
@@ -48,7 +77,9 @@ export class CasesService {
     private readonly materials: CaseMaterials,
     private readonly now: () => number = Date.now,
   ) {
-    this.writer = new CaseWriter(db, repo, new OutboxWriter(db));
+    this.writer = new CaseWriter(db, repo, new OutboxWriter(db), (tx, flows) =>
+      this.flows ? this.flows.writeStarts(tx, flows) : Promise.resolve(),
+    );
   }
 
   private readonly writer: CaseWriter;
@@ -108,6 +139,7 @@ export class CasesService {
       created_at: now,
     };
     const json = JSON.stringify(presentCase(row, [event], service, service.form));
+    const flow = service.definition.flow && this.flows ? await this.prepareFlow(row, formData) : undefined;
     const outcome = await this.writer.write({
       key: {
         citizen_id: citizenId,
@@ -124,6 +156,7 @@ export class CasesService {
         attached.ids.length > 0
           ? (tx) => this.materials.attachToCase(tx, citizenId, attached.ids, id, attached.pointers)
           : undefined,
+      flow,
       message: {
         topic: 'case.submitted',
         aggregateType: 'case',
@@ -149,6 +182,27 @@ export class CasesService {
       return this.replay(winner, requestHash);
     }
     return { status: 201, caseId: id, json, replayed: false };
+  }
+
+  /** The case's flow run up to its first tasks, in memory; written with the case (CaseWriter). */
+  private prepareFlow(row: CaseRow, formData: Record<string, unknown>): Promise<unknown> {
+    return this.flows!.prepareStart({
+      caseId: row.id,
+      caseNumber: row.case_number,
+      serviceCode: row.service_code,
+      citizenId: row.citizen_id,
+      flow: this.catalog.get(row.service_code)!.definition.flow!,
+      facts: {
+        form: formData,
+        case: {
+          serviceCode: row.service_code,
+          channel: row.channel,
+          caseNumber: row.case_number,
+          applicantKind: typeof formData.applicantKind === 'string' ? formData.applicantKind : undefined,
+        },
+      },
+      now: row.created_at,
+    });
   }
 
   async get(citizenId: string, id: string): Promise<CaseView> {

@@ -1,8 +1,9 @@
 /** Cases: intake of applications (办件), the citizen's own list and detail. Other contexts use only these exports. */
 export { CaseNumbers, chinaDay } from './case-number';
+export { type CaseFacts, CaseRecords } from './case-records';
 export { casesMigrations } from './cases.migrations';
 export { CasesRepository } from './cases.repository';
 export { casesRoutes } from './cases.routes';
-export { CasesService, type SubmitCaseInput } from './cases.service';
+export { type CaseFlowStarter, CasesService, type StartedCase, type SubmitCaseInput } from './cases.service';
 export { DraftsService } from './drafts';
 export { draftRoutes } from './drafts.routes';

@@ -5,7 +5,12 @@
  * use only these exports.
  */
 export { catalogMigrations } from './catalog.migrations';
-export { CatalogPublisher, PublishError, type PublishRequest } from './catalog.publisher';
+export {
+  CatalogPublisher,
+  PublishError,
+  type PublishProblem,
+  type PublishRequest,
+} from './catalog.publisher';
 export { CatalogRepository } from './catalog.repository';
 export { catalogAdminRoutes, catalogRoutes, regionRoutes } from './catalog.routes';
 export { CatalogService, type PublishedService, type SensitiveKind } from './catalog.service';

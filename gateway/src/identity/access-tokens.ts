@@ -3,11 +3,12 @@ import { createLocalJWKSet, errors as joseErrors, jwtVerify, SignJWT } from 'jos
 import { ALG, type SigningKeys } from './signing-keys';
 
 export interface AccessClaims {
-  /** The citizen's id. */
+  /** The citizen's or staff member's id. */
   sub: string;
   /** The session (refresh-token family) this token belongs to. */
   sid: string;
-  role: 'citizen';
+  /** Who the subject is: a citizen (WeChat login) or a staff member (staff sign-in). */
+  role: 'citizen' | 'staff';
 }
 
 export interface AccessTokenOptions {
@@ -63,10 +64,15 @@ export class AccessTokens {
         requiredClaims: ['sub', 'exp', 'iat', 'sid'],
         clockTolerance: 5,
       });
-      if (payload.role !== 'citizen' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
+      const role = payload.role;
+      if (
+        (role !== 'citizen' && role !== 'staff') ||
+        typeof payload.sid !== 'string' ||
+        typeof payload.sub !== 'string'
+      ) {
         return null;
       }
-      const claims: AccessClaims = { sub: payload.sub, sid: payload.sid, role: 'citizen' };
+      const claims: AccessClaims = { sub: payload.sub, sid: payload.sid, role };
       if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, { claims, exp: payload.exp! });
       return claims;

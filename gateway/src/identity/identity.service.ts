@@ -75,7 +75,18 @@ export class IdentityService {
     if (row) await this.revokeFamily(row.family_id, this.now());
   }
 
-  /** The citizen behind an access token, or null when the token is invalid or its session revoked. */
+  /**
+   * A staff access token without a refresh token: the sandbox sign-in of embedded mode (and of
+   * tests) until DingTalk/WeCom SSO issues real staff sessions.
+   */
+  async staffToken(
+    staffId: string,
+  ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+    const access = await this.tokens.issue({ sub: staffId, sid: randomUUID(), role: 'staff' });
+    return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+
+  /** The subject of an access token, or null when the token is invalid or its session revoked. */
   async authenticate(accessToken: string): Promise<AccessClaims | null> {
     const claims = await this.tokens.verify(accessToken);
     if (!claims) return null;

@@ -4,9 +4,15 @@
  * what this file exports.
  */
 export { type AccessClaims, AccessTokens } from './access-tokens';
-export { authenticateCitizen, type CitizenPrincipal } from './authenticate';
+export {
+  authenticateCitizen,
+  authenticateStaff,
+  type CitizenPrincipal,
+  type StaffPrincipal,
+} from './authenticate';
 export { identityMigrations } from './identity.migrations';
 export { IdentityRepository } from './identity.repository';
 export { identityRoutes } from './identity.routes';
 export { IdentityService, type SessionTokens, type WechatLogin } from './identity.service';
 export { loadSigningKeys, type SigningKeys } from './signing-keys';
+export { staffSandboxRoutes } from './staff-sandbox.routes';

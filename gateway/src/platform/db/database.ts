@@ -42,6 +42,8 @@ export function createDatabase(config: DatabaseConfig): Database {
       supportBigNumbers: true,
       bigNumberStrings: false,
       enableKeepAlive: true,
+      // SqlBatch sends a group commit's writes as one multi-statement text query (escaped by the driver).
+      multipleStatements: true,
     });
     const db: Db = new Kysely({ dialect: new MysqlDialect({ pool: preparingPool(pool) as never }) });
     return {

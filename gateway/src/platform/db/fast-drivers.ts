@@ -25,11 +25,16 @@ export function cachingSqlite(db: SqliteHandle, max = 500) {
 
 type QueryCallback = (err: unknown, result: unknown) => void;
 
+// Batch statements (multi-row inserts, CASE updates) have a different text for every batch size: as
+// prepared statements each new text would cost a PREPARE round trip and a slot in the server's
+// statement cache, so statements with many parameters go as text.
+const PREPARE_MAX_PARAMS = 40;
+
 /**
  * Kysely's MySQL driver sends every query as text, escaping parameters on the client. Queries with
  * parameters go as server-side prepared statements instead (mysql2 caches them per connection):
  * less CPU per query and no client-side escaping. Parameterless commands (BEGIN, COMMIT) stay text,
- * as some of them cannot be prepared.
+ * as some of them cannot be prepared, and so do batch statements with many parameters.
  */
 export function preparingPool(pool: Pool) {
   const wrap = (conn: PoolConnection) =>
@@ -37,7 +42,7 @@ export function preparingPool(pool: Pool) {
       get(target, prop, receiver) {
         if (prop === 'query') {
           return (sql: string, params: unknown[], callback?: QueryCallback) => {
-            if (callback && Array.isArray(params) && params.length > 0)
+            if (callback && Array.isArray(params) && params.length > 0 && params.length <= PREPARE_MAX_PARAMS)
               return target.execute(sql, params as never, callback as never);
             return callback
               ? target.query(sql, params as never, callback as never)

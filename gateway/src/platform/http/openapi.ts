@@ -103,7 +103,9 @@ export function buildOpenApi(registry: ApiRegistry, info: { title: string; versi
           ? [{ citizenBearer: [] }]
           : spec.auth === 'admin'
             ? [{ adminBearer: [] }]
-            : [],
+            : spec.auth === 'staff'
+              ? [{ staffBearer: [] }]
+              : [],
       ...(parameters.length ? { parameters } : {}),
       ...(spec.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
@@ -121,6 +123,7 @@ export function buildOpenApi(registry: ApiRegistry, info: { title: string; versi
       schemas: { Problem },
       securitySchemes: {
         citizenBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' },
+        staffBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256), role staff' },
         adminBearer: {
           type: 'http',
           scheme: 'bearer',

@@ -37,9 +37,10 @@ export interface RouteSpec {
   tags: string[];
   /**
    * `citizen`: a valid citizen access token is required (401 otherwise). `admin`: the catalog
-   * administrators' token (ADMIN_API_TOKEN) until staff SSO and RBAC arrive.
+   * administrators' token (ADMIN_API_TOKEN) until staff SSO and RBAC arrive. `staff`: a staff
+   * member's access token (401 otherwise).
    */
-  auth: 'none' | 'citizen' | 'admin';
+  auth: 'none' | 'citizen' | 'staff' | 'admin';
   body?: JsonSchema;
   query?: JsonSchema;
   params?: JsonSchema;
@@ -56,6 +57,7 @@ export interface RouteDeps {
   bodyLimit: number;
   authenticate: Middleware;
   authenticateAdmin: Middleware;
+  authenticateStaff: Middleware;
 }
 
 export interface RouteDefiner {
@@ -80,6 +82,7 @@ export class ApiRegistry {
       const chain: Middleware[] = [];
       if (spec.auth === 'citizen') chain.push(this.deps.authenticate);
       if (spec.auth === 'admin') chain.push(this.deps.authenticateAdmin);
+      if (spec.auth === 'staff') chain.push(this.deps.authenticateStaff);
       chain.push(...(spec.before ?? []));
       if (spec.body) chain.push(jsonBody(this.deps.bodyLimit));
       chain.push(this.validator(spec));

@@ -10,6 +10,7 @@ import type { Db } from '../db/database';
 import { insertStatement } from '../db/insert-statement';
 import type { Migrations } from '../db/migrate';
 import { longText, tableEnd } from '../db/migrate';
+import type { SqlBatch } from '../db/sql-batch';
 import type { Tx } from '../db/transaction';
 
 export interface OutboxMessage {
@@ -59,9 +60,25 @@ export class OutboxWriter {
     ]);
   }
 
+  /** Adds the messages' insert to a batch of the caller's transaction (group-commit writers). */
+  enqueueInto(batch: SqlBatch, tx: Tx, messages: OutboxMessage[], now: number): void {
+    const rows = this.rows(messages, now);
+    for (let i = 0; i < rows.length; i += 200) {
+      batch.add((tx as unknown as Kysely<OutboxTable>).insertInto('outbox').values(rows.slice(i, i + 200)));
+    }
+  }
+
   /** Writes the messages in the caller's transaction; returns their ids. */
   async enqueueAll(tx: Tx, messages: OutboxMessage[], now: number): Promise<string[]> {
-    const rows: OutboxRow[] = messages.map((message) => ({
+    const rows = this.rows(messages, now);
+    if (rows.length === 1) await this.insert(tx, rows[0]!);
+    else if (rows.length > 1)
+      await (tx as unknown as Kysely<OutboxTable>).insertInto('outbox').values(rows).execute();
+    return rows.map((r) => r.id);
+  }
+
+  private rows(messages: OutboxMessage[], now: number): OutboxRow[] {
+    return messages.map((message) => ({
       id: randomUUID(),
       topic: message.topic,
       aggregate_type: message.aggregateType,
@@ -74,10 +91,6 @@ export class OutboxWriter {
       last_error: null,
       created_at: now,
     }));
-    if (rows.length === 1) await this.insert(tx, rows[0]!);
-    else if (rows.length > 1)
-      await (tx as unknown as Kysely<OutboxTable>).insertInto('outbox').values(rows).execute();
-    return rows.map((r) => r.id);
   }
 }
 

@@ -1,0 +1,92 @@
+import type { CatalogService } from '../catalog';
+import type { SqlBatch } from '../platform/db/sql-batch';
+import type { Tx } from '../platform/db/transaction';
+import { errors } from '../platform/errors';
+import { presentCase } from './cases.presenter';
+import type { CasesRepository } from './cases.repository';
+
+/** A case as the workflow sees it: the facts its conditions read. Never logged (form data holds personal data). */
+export interface CaseFacts {
+  form: Record<string, unknown>;
+  case: { serviceCode: string; channel: string; caseNumber: string; applicantKind?: string };
+}
+
+/**
+ * What other contexts (the workflow) may read and change of a case, without touching its tables:
+ * its facts, its progress (status and the citizen's timeline) and, for 补正, its form data.
+ */
+export class CaseRecords {
+  constructor(
+    private readonly repo: CasesRepository,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async facts(caseId: string): Promise<CaseFacts | undefined> {
+    const row = await this.repo.findById(caseId);
+    if (!row) return undefined;
+    return factsOf(row);
+  }
+
+  recordProgress(
+    tx: Tx,
+    batch: {
+      caseId: string;
+      entries: { type: string; fromStatus: string; toStatus?: string; note: string }[];
+      actor: { type: string; id: string | null };
+      now: number;
+    }[],
+    statements: SqlBatch,
+  ): void {
+    this.repo.recordProgress(tx, batch, statements);
+  }
+
+  /** The case for staff: form (its own version), masked personal data, timeline. */
+  async view(caseId: string) {
+    const row = await this.repo.findById(caseId);
+    if (!row) return undefined;
+    return presentCase(
+      row,
+      await this.repo.events(caseId),
+      this.catalog.get(row.service_code),
+      row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined,
+    );
+  }
+
+  /**
+   * Validates the applicant's corrected form data against the case's own form version (masked ID and
+   * phone numbers stand for the values already on the case) and returns what to store.
+   */
+  async validateCorrection(citizenId: string, caseId: string, formData: Record<string, unknown>) {
+    const row = await this.repo.findOwned(citizenId, caseId);
+    if (!row) throw errors.notFound('case_not_found', '未找到该办件');
+    const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
+    if (!form) throw errors.conflict('form_unavailable', '该办件的表单版本已不可用，请联系受理部门');
+    const current = JSON.parse(row.form_data) as Record<string, unknown>;
+    const input = form.hasMasked(formData) ? form.unmask(formData, current) : formData;
+    const { data, errors: bad } = form.process(input, {}, '/formData');
+    if (bad.length > 0) throw errors.validation(bad);
+    return { data, facts: factsOf({ ...row, form_data: JSON.stringify(data) }) };
+  }
+
+  updateFormData(tx: Tx, caseId: string, data: Record<string, unknown>, now: number): Promise<void> {
+    return this.repo.updateFormData(tx, caseId, JSON.stringify(data), now);
+  }
+}
+
+function factsOf(row: {
+  form_data: string;
+  service_code: string;
+  channel: string;
+  case_number: string;
+}): CaseFacts {
+  const form = JSON.parse(row.form_data) as Record<string, unknown>;
+  return {
+    form,
+    case: {
+      serviceCode: row.service_code,
+      channel: row.channel,
+      caseNumber: row.case_number,
+      applicantKind: typeof form.applicantKind === 'string' ? form.applicantKind : undefined,
+    },
+  };
+}
