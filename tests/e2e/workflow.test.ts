@@ -92,6 +92,8 @@ describe(`workflow over HTTP: staff worklists and operations (${dialect})`, () =
       'applicant',
     ]);
     expect(detail.body.case.formData.idNumber).toMatch(/^\d{3}\*+\d{3}[\dX]$/);
+    expect(detail.body.case.form).toEqual({ id: 'maternity-allowance', version: 1 });
+    expect(detail.body.case.formDefinition.schema.properties.idNumber).toBeDefined();
     expect(detail.body.history.map((h: any) => h.label)).toEqual(['流程启动', '签收', '同意', '同意']);
     expect((await act('st-hrss-head', decision.id, 'approve', { comment: '准予发放' })).status).toBe(200);
 

@@ -40,16 +40,25 @@ export class CaseRecords {
     this.repo.recordProgress(tx, batch, statements);
   }
 
-  /** The case for staff: form (its own version), masked personal data, timeline. */
+  /**
+   * The case for staff: its data (personal numbers masked), timeline, and the form definition of the
+   * version it was submitted with, so that a task page renders it as the applicant saw it.
+   */
   async view(caseId: string) {
     const row = await this.repo.findById(caseId);
     if (!row) return undefined;
-    return presentCase(
-      row,
-      await this.repo.events(caseId),
-      this.catalog.get(row.service_code),
-      row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined,
-    );
+    const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
+    return {
+      ...presentCase(row, await this.repo.events(caseId), this.catalog.get(row.service_code), form),
+      formDefinition: form
+        ? {
+            title: form.form.title,
+            schema: form.form.schema,
+            ui: form.form.ui,
+            linkage: form.form.linkage ?? [],
+          }
+        : null,
+    };
   }
 
   /**

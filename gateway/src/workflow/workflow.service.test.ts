@@ -235,6 +235,28 @@ describe(`workflow service on ${dialect}: durable timers, deadlines, parallel br
     }
   });
 
+  it('lets a 1-working-day limit set before 国庆 time out only after the holiday', async () => {
+    const clock = { now: CN('2026-09-30T10:00:00') };
+    const one = instance(a, clock);
+    const caseId = await start(one.service, a, 'test-deadline@1', clock.now);
+    const id = (await one.repo.instanceIdOfCase(caseId))!;
+    const runner = new TimerRunner(one.repo, one.service, log, {
+      intervalMs: 60_000,
+      name: 'gw',
+      now: () => clock.now,
+    });
+    const timedOut = async () => (await one.repo.history(id)).some((h) => h.action === 'timed_out');
+    clock.now = CN('2026-10-07T20:00:00'); // seven calendar days later, still inside the holiday
+    await runner.tick();
+    expect(await timedOut()).toBe(false);
+    clock.now = CN('2026-10-08T17:29:00'); // the first working day after it, before closing time
+    await runner.tick();
+    expect(await timedOut()).toBe(false);
+    clock.now = CN('2026-10-08T17:31:00');
+    await runner.tick();
+    expect(await timedOut()).toBe(true);
+  });
+
   it('fires on start a timer that fell due while no instance was running', async () => {
     const clock = { now: CN('2026-03-09T10:00:00') };
     const one = instance(a, clock);

@@ -203,6 +203,19 @@ describe('case deadline timers', () => {
     // Either the overdue case was reported, or its deadline still runs (e.g. moved by the correction time).
     expect(s.sent('case.overdue').length + s.pending('case-due').length).toBeGreaterThan(0);
   });
+
+  it('stops the case clock while the applicant holds the case (补正期间不计入办理时限)', () => {
+    const s = new Sim(caseFlow(caseLimit)).start();
+    const due = s.state.instance.due_at!;
+    s.sendBack(s.task('review'), 'applicant');
+    expect(s.pending('case-due')).toHaveLength(0);
+    s.advance(3 * DAY).fireDue();
+    expect(s.sent('case.overdue')).toHaveLength(0);
+    s.resume();
+    // The harness counts every hour as a working hour: the deadline moves by the time away (+1 minute per command).
+    expect(s.state.instance.due_at! - due).toBeGreaterThanOrEqual(3 * DAY);
+    expect(s.pending('case-due').map((t) => t.due_at)).toEqual([s.state.instance.due_at]);
+  });
 });
 
 function caseFlow(timeLimit: TimeLimit | undefined) {

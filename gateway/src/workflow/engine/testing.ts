@@ -324,7 +324,12 @@ export class Sim {
     // the run's own timers are written afterwards (and not at all when the case ended).
     const cancelled = new Set(run.cancelNodeTimers);
     for (const t of this.timers) {
-      if (t.status === 'pending' && (run.cancelAllTimers || cancelled.has(t.node_instance_id ?? '')))
+      if (
+        t.status === 'pending' &&
+        (run.cancelAllTimers ||
+          cancelled.has(t.node_instance_id ?? '') ||
+          (run.cancelCaseTimers && (t.kind === 'case-due' || t.kind === 'case-near')))
+      )
         t.status = 'cancelled';
     }
     if (!run.cancelAllTimers) this.timers.push(...run.timers);
