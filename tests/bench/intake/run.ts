@@ -282,13 +282,31 @@ async function probe(url: string, token: string): Promise<void> {
 interface Store {
   /** DATABASE_URL / BASELINE_DATABASE of a fresh database. */
   url: string;
-  rows(): Promise<{ cases: number; events: number; outbox: number; keys: string[] }>;
+  rows(): Promise<{
+    cases: number;
+    events: number;
+    outbox: number;
+    instances: number;
+    tasks: number;
+    keys: string[];
+  }>;
   /** Normalized DDL of the four intake tables, for comparing gateway and baseline. */
   schema(): Promise<Record<string, string>>;
   drop(): Promise<void>;
 }
 
-const INTAKE_TABLES = ['idempotency_keys', 'cases', 'case_events', 'outbox'];
+const INTAKE_TABLES = [
+  'idempotency_keys',
+  'cases',
+  'case_events',
+  'outbox',
+  'wf_instances',
+  'wf_nodes',
+  'wf_tasks',
+  'wf_task_candidates',
+  'wf_history',
+  'wf_timers',
+];
 
 function sqliteStore(dir: string, name: string): Store {
   const file = join(dir, `${name}.sqlite`);
@@ -303,7 +321,14 @@ function sqliteStore(dir: string, name: string): Store {
         const keys = (
           db.prepare('select idem_key from idempotency_keys').all() as { idem_key: string }[]
         ).map((r) => r.idem_key);
-        return { cases: count('cases'), events: count('case_events'), outbox: count('outbox'), keys };
+        return {
+          cases: count('cases'),
+          events: count('case_events'),
+          outbox: count("outbox where topic = 'case.submitted'"),
+          instances: count('wf_instances'),
+          tasks: count('wf_tasks'),
+          keys,
+        };
       } finally {
         db.close();
       }
@@ -351,7 +376,9 @@ async function mysqlStore(admin: Connection, name: string): Promise<Store> {
       return {
         cases: await count('cases'),
         events: await count('case_events'),
-        outbox: await count('outbox'),
+        outbox: await count("outbox where topic = 'case.submitted'"),
+        instances: await count('wf_instances'),
+        tasks: await count('wf_tasks'),
         keys,
       };
     },
@@ -383,11 +410,17 @@ async function verify(store: Store, ledger: KeyLedger): Promise<{ ok: boolean; l
     else unexplained++;
   }
   const probes = rows.keys.filter((k) => k.startsWith('probe-')).length;
-  const consistent = rows.cases === stored.size && rows.events === rows.cases && rows.outbox === rows.cases;
+  const consistent =
+    rows.cases === stored.size &&
+    rows.events === rows.cases &&
+    rows.outbox === rows.cases &&
+    rows.instances === rows.cases &&
+    rows.tasks === rows.cases;
   const ok = missing === 0 && unexplained === 0 && consistent;
   const line =
     `rows: cases=${rows.cases} = 2xx ${ledger.ok.size} + ${late} completed after the client stopped + ${probes} probe` +
-    ` (case_events=${rows.events}, outbox=${rows.outbox}, idempotency_keys=${stored.size})` +
+    ` (case_events=${rows.events}, case.submitted outbox=${rows.outbox}, idempotency_keys=${stored.size},` +
+    ` flow instances=${rows.instances}, tasks=${rows.tasks})` +
     (ok
       ? ' ✓'
       : ` ✗ MISMATCH: ${missing} answered 2xx but not stored, ${unexplained} stored but never answered`);
