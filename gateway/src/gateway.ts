@@ -161,9 +161,12 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   const casesRepo = new CasesRepository(db);
   const cases = new CasesService(db, casesRepo, catalog, new CaseNumbers(db), drafts, materials);
 
-  // The org directory: seeded from config/org/ outside production until the DingTalk/WeCom org sync lands.
+  // The org directory comes from config/org/ until the DingTalk/WeCom org sync lands: kept in step with
+  // the file outside production, seeded once (into an empty directory) in production.
   const orgRepo = new OrgRepository(db);
-  if (config.env !== 'production') await seedOrg(db, loadOrg());
+  if (config.env !== 'production' || (await orgRepo.readAll()).departments.length === 0) {
+    await seedOrg(db, loadOrg());
+  }
   const org = await OrgDirectory.load(orgRepo, { supervisionOffice: 'supervision' });
   const flows = new FlowStore(db, {
     hasDepartment: (code) => org.department(code) !== undefined,

@@ -92,7 +92,9 @@ export class WorkflowService implements CaseFlowStarter {
    */
   async prepareStart(started: StartedCase, tx?: Tx): Promise<PreparedStart> {
     const index = await this.flows.get(started.flow, tx);
-    if (!index) throw new Error(`flow ${started.flow} of service ${started.serviceCode} is not published`);
+    // A service whose flow failed its publish checks: refuse the application rather than accept a
+    // case nobody would ever be given (the publish problems are in the start-up log).
+    if (!index) throw errors.unavailable('flow_unavailable', '该事项的办理流程暂不可用，请稍后再试', 60);
     const state: LoadedState = {
       instance: {
         id: randomUUID(),
