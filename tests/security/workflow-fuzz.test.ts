@@ -67,7 +67,8 @@ describe(`workflow routes under garbage (${dialect})`, () => {
   it('answers random ids, cursors and filters with 4xx, never 500', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.string({ maxLength: 60 }),
+        // '.' and '..' are path segments the URL parser resolves away (→ the list route), not ids.
+        fc.string({ maxLength: 60 }).filter((id) => id !== '.' && id !== '..'),
         fc.string({ maxLength: 40 }),
         fc.constantFrom('todo', 'done', 'cc', 'department', 'nope', ''),
         async (id, cursor, box) => {
