@@ -19,7 +19,18 @@ import orgSchema from '../schemas/org.schema.json' with { type: 'json' };
  * clerk 受理/经办 · approver 审核 · department-head 负责人 · supervisor 督办 · report-viewer 查看报表.
  * Flows address people by these codes (`{ type: 'role', role: 'clerk' }`).
  */
-export type OrgRole = 'clerk' | 'approver' | 'department-head' | 'supervisor' | 'report-viewer';
+export type OrgRole =
+  | 'clerk'
+  | 'approver'
+  | 'department-head'
+  | 'supervisor'
+  | 'report-viewer'
+  | 'system-admin'
+  | 'security-admin'
+  | 'audit-admin';
+
+/** 三员分立: no account may hold two of these. */
+const SEPARATED_ADMIN_ROLES: ReadonlySet<string> = new Set(['system-admin', 'security-admin', 'audit-admin']);
 
 export interface OrgDepartment {
   /** Stable code, the one services and flows use (`hrss`). */
@@ -86,6 +97,8 @@ function checkOrg(org: OrgData): string[] {
     if (staff.has(s.id)) problems.push(`/staff/${i}/id: 人员 ID ${s.id} 重复`);
     else staff.set(s.id, s);
     const seen = new Set<string>();
+    const admin = new Set(s.memberships.flatMap((m) => m.roles).filter((r) => SEPARATED_ADMIN_ROLES.has(r)));
+    if (admin.size > 1) problems.push(`/staff/${i}: 三员分立：同一人员不能同时担任 ${[...admin].join('、')}`);
     for (const [m, membership] of s.memberships.entries()) {
       const at = `/staff/${i}/memberships/${m}/department`;
       if (!departments.has(membership.department))

@@ -43,6 +43,7 @@ import {
   identityMigrations,
   identityRoutes,
   loadSigningKeys,
+  requirePermission,
   staffSandboxRoutes,
 } from './identity';
 import {
@@ -192,13 +193,15 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     name: `${hostname()}:${process.pid}`,
   });
 
+  const staffAuth = authenticateStaff(identity, (id) => org.staff(id) !== undefined);
   const registry = new ApiRegistry({
     ajv,
     queryAjv: createAjv({ coerceTypes: true }),
     bodyLimit: config.http.bodyLimitBytes,
     authenticate: authenticateCitizen(identity),
-    authenticateAdmin: adminToken(config.adminApiToken),
-    authenticateStaff: authenticateStaff(identity, (id) => org.staff(id) !== undefined),
+    authenticateAdmin: adminToken(config.adminApiToken, staffAuth),
+    authenticateStaff: staffAuth,
+    requirePermission: requirePermission((id) => org.rolesOf(id)),
   });
   const api = registry.withPrefix(API_PREFIX);
   healthRoutes(registry.withPrefix(''), { database: infra.database.ping, cache: infra.cache.ping });

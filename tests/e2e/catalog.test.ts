@@ -168,11 +168,19 @@ describe(`catalog, forms and drafts (${dialect})`, () => {
     expect((await call(`${t.url}/api/v1/regions?parent=abc`)).status).toBe(400);
   });
 
-  it('refuses the admin API without the admin token', async () => {
+  it('refuses the admin API without the admin token or a 系统管理员 signed in', async () => {
     expect((await publish({ forms: [] }, {})).status).toBe(401);
-    expect((await publish({ forms: [] }, { authorization: 'Bearer wrong-token' })).body.code).toBe(
-      'admin_token_invalid',
-    );
+    const wrong = await publish({ forms: [] }, { authorization: 'Bearer wrong-token' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.code).toBe('token_invalid');
+    const clerk = await t.staffLogin('st-hrss-clerk-1');
+    const denied = await publish({ forms: [] }, { authorization: `Bearer ${clerk}` });
+    expect(denied.status).toBe(403);
+    expect(denied.body.code).toBe('permission_denied');
+    const auditor = await t.staffLogin('st-admin-audit');
+    expect((await publish({ forms: [] }, { authorization: `Bearer ${auditor}` })).status).toBe(403);
+    const sysadmin = await t.staffLogin('st-admin-system');
+    expect((await publish({ forms: [] }, { authorization: `Bearer ${sysadmin}` })).status).not.toBe(403);
   });
 
   it('rejects a bad publish with every problem located, and changes nothing', async () => {

@@ -121,6 +121,7 @@ export function catalogAdminRoutes(
       '全部文档先校验（JSON Schema、引用、表单可编译、与上一版本的兼容性及迁移声明），再在一个事务中写入；任一问题则整次发布不生效，运行中的版本不变。已发布的版本不可修改。',
     tags: ['admin'],
     auth: 'admin',
+    permission: 'catalog.publish',
     body: PublishBody,
     responses: {
       200: { description: '发布结果', schema: { type: 'object', required: ['services', 'forms'] } },
@@ -142,6 +143,7 @@ export function catalogAdminRoutes(
     summary: '事项的已发布版本',
     tags: ['admin'],
     auth: 'admin',
+    permission: 'catalog.publish',
     params: {
       type: 'object',
       required: ['code'],

@@ -14,5 +14,6 @@ export { identityMigrations } from './identity.migrations';
 export { IdentityRepository } from './identity.repository';
 export { identityRoutes } from './identity.routes';
 export { IdentityService, type SessionTokens, type WechatLogin } from './identity.service';
+export { grants, PERMISSIONS, type Permission, ROLE_PERMISSIONS, requirePermission } from './permissions';
 export { loadSigningKeys, type SigningKeys } from './signing-keys';
 export { staffSandboxRoutes } from './staff-sandbox.routes';

@@ -35,6 +35,23 @@ describe('checkOrg', () => {
     ]);
   });
 
+  it('refuses one person holding two of the three separated admin roles (三员分立)', () => {
+    const problems = checkOrg({
+      departments: [{ code: 'a', name: '信息中心' }],
+      staff: [
+        {
+          id: 's1',
+          name: '赵一鸣',
+          memberships: [{ department: 'a', roles: ['system-admin', 'audit-admin'] }],
+        },
+        { id: 's2', name: '钱晓', memberships: [{ department: 'a', roles: ['security-admin', 'clerk'] }] },
+      ],
+    });
+    expect(problems.map((p) => `${p.pointer} ${p.message}`)).toEqual([
+      '/staff/0/memberships/0/roles/1 三员分立：同一人员不能同时担任 system-admin 与 audit-admin',
+    ]);
+  });
+
   it('reports memberships in unknown departments, without roles, with unknown or repeated roles', () => {
     expect(
       messages({
@@ -55,7 +72,7 @@ describe('checkOrg', () => {
       '/staff/0/memberships/0/department 部门 nope 不存在',
       '/staff/0/memberships/1/roles 至少需要一个角色（普通成员为 clerk）',
       '/staff/0/memberships/2/department 部门 a 重复列出，请合并角色',
-      '/staff/0/memberships/2/roles/1 角色 janitor 无效，可选：clerk、approver、department-head、supervisor、report-viewer',
+      '/staff/0/memberships/2/roles/1 角色 janitor 无效，可选：clerk、approver、department-head、supervisor、report-viewer、system-admin、security-admin、audit-admin',
       '/staff/0/memberships/2/roles/2 角色 clerk 重复',
     ]);
   });

@@ -1,4 +1,4 @@
-import { ORG_ROLES, type OrgData } from './org.types';
+import { ORG_ROLES, type OrgData, SEPARATED_ADMIN_ROLES } from './org.types';
 
 /** One problem in org data: a JSON pointer into it and a zh-CN reason. */
 export interface OrgProblem {
@@ -23,6 +23,7 @@ export class OrgDataError extends Error {
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,63}$/;
 const MAX_NAME = 128;
 const ROLES: ReadonlySet<string> = new Set(ORG_ROLES);
+const SEPARATED: ReadonlySet<string> = new Set(SEPARATED_ADMIN_ROLES);
 
 /**
  * Checks a whole org before it is written: codes, ids and names, no repeats, parents and heads that
@@ -61,6 +62,7 @@ export function checkOrg(data: OrgData): OrgProblem[] {
       return;
     }
     const seen = new Set<string>();
+    const admin = new Set<string>();
     s.memberships.forEach((m, j) => {
       const mat = `${at}/memberships/${j}`;
       if (!departments.has(m.department)) problem(`${mat}/department`, `部门 ${m.department} 不存在`);
@@ -77,6 +79,12 @@ export function checkOrg(data: OrgData): OrgProblem[] {
           problem(`${mat}/roles/${k}`, `角色 ${role} 无效，可选：${ORG_ROLES.join('、')}`);
         else if (roles.has(role)) problem(`${mat}/roles/${k}`, `角色 ${role} 重复`);
         roles.add(role);
+        if (SEPARATED.has(role)) {
+          if (admin.size > 0 && !admin.has(role)) {
+            problem(`${mat}/roles/${k}`, `三员分立：同一人员不能同时担任 ${[...admin, role].join(' 与 ')}`);
+          }
+          admin.add(role);
+        }
       });
     });
   });

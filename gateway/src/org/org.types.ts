@@ -5,9 +5,24 @@
  */
 
 /** Role codes, in the order lists of roles are given. */
-export const ORG_ROLES = ['clerk', 'approver', 'department-head', 'supervisor', 'report-viewer'] as const;
+export const ORG_ROLES = [
+  'clerk',
+  'approver',
+  'department-head',
+  'supervisor',
+  'report-viewer',
+  'system-admin',
+  'security-admin',
+  'audit-admin',
+] as const;
 
-/** 办事员 · 审批人 · 部门负责人 · 督办人 · 报表查看人. */
+/**
+ * The three separated administrators (三员分立, 等保 level 3): system, security and audit admin. No
+ * account may hold two of them.
+ */
+export const SEPARATED_ADMIN_ROLES = ['system-admin', 'security-admin', 'audit-admin'] as const;
+
+/** 办事员 · 审批人 · 部门负责人 · 督办人 · 报表查看人 · 系统管理员 · 安全管理员 · 审计管理员. */
 export type OrgRole = (typeof ORG_ROLES)[number];
 
 export interface OrgDepartment {

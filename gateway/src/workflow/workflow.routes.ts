@@ -55,6 +55,7 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
     description: '按创建时间倒序，游标分页；可按事项、办件编号、是否超期筛选。',
     tags: ['staff'],
     auth: 'staff',
+    permission: 'tasks.work',
     query: WorklistQuery,
     responses: { 200: { description: '任务列表' } },
     handler: async (ctx) => {
@@ -69,6 +70,7 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
     summary: '任务详情：办件、表单（按其版本）、流转记录与当前可执行的操作',
     tags: ['staff'],
     auth: 'staff',
+    permission: 'tasks.work',
     params: TaskIdParams,
     responses: { 200: { description: '任务详情' }, 404: { description: '任务不存在或不在本人权限范围内' } },
     handler: async (ctx) => {
@@ -82,6 +84,7 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
     summary: string,
     body: RouteSpec['body'],
     run: (staffId: string, taskId: string, body: ReturnType<typeof bodyOf>) => Promise<unknown>,
+    permission = 'tasks.work',
   ) =>
     api.define({
       method: 'post',
@@ -90,6 +93,7 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
       summary,
       tags: ['staff'],
       auth: 'staff',
+      permission,
       params: TaskIdParams,
       body,
       responses: {
@@ -119,8 +123,13 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
   action('cc', 'ccTask', '抄送', CcBody, (s, t, b) => workflow.carbonCopy(s, t, b));
   action('comment', 'commentTask', '评论', CommentBody, (s, t, b) => workflow.comment(s, t, b));
   action('read', 'readCc', '抄送已阅', undefined, (s, t) => workflow.markRead(s, t));
-  action('reassign', 'reassignTask', '改派（督办人员）', TransferBody, (s, t, b) =>
-    workflow.reassign(s, t, b),
+  action(
+    'reassign',
+    'reassignTask',
+    '改派（督办人员）',
+    TransferBody,
+    (s, t, b) => workflow.reassign(s, t, b),
+    'cases.supervise',
   );
 
   api.define({
@@ -130,6 +139,7 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
     summary: '办件详情（本部门范围内）',
     tags: ['staff'],
     auth: 'staff',
+    permission: 'cases.read',
     params: CaseIdParams,
     responses: {
       200: { description: '办件、流转记录与当前环节' },
@@ -147,6 +157,7 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
     summary: '催办（每个任务每小时至多一次）',
     tags: ['staff'],
     auth: 'staff',
+    permission: 'cases.urge',
     params: CaseIdParams,
     body: OptionalCommentBody,
     responses: { 204: { description: '已催办' }, 429: { description: '一小时内已催办过' } },
@@ -163,6 +174,7 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
     summary: '督办（督办人员）',
     tags: ['staff'],
     auth: 'staff',
+    permission: 'cases.supervise',
     params: CaseIdParams,
     body: OptionalCommentBody,
     responses: { 204: { description: '已督办' }, 403: { description: '不是督办人员' } },
@@ -254,6 +266,7 @@ export function flowAdminRoutes(
     summary: '发布流程版本（已发布版本不可修改）',
     tags: ['admin'],
     auth: 'admin',
+    permission: 'flows.publish',
     body: PublishFlowsBody,
     responses: { 200: { description: '发布结果' }, 422: { description: '未通过发布检查，未做任何修改' } },
     handler: async (ctx) => {
@@ -268,6 +281,7 @@ export function flowAdminRoutes(
     summary: '流程的已发布版本',
     tags: ['admin'],
     auth: 'admin',
+    permission: 'flows.publish',
     params: FlowIdParams,
     responses: { 200: { description: '版本列表' } },
     handler: async (ctx) => {
@@ -284,6 +298,7 @@ export function flowAdminRoutes(
       '按节点映射（nodeMap 或同名节点）迁移；无法映射的办件留在原版本并列出原因。dryRun 只出报告。',
     tags: ['admin'],
     auth: 'admin',
+    permission: 'flows.publish',
     params: FlowIdParams,
     body: MigrateBody,
     responses: { 200: { description: '迁移报告' } },
@@ -302,6 +317,7 @@ export function flowAdminRoutes(
     summary: '外部系统（部门 OA）回报自动环节的办理结果',
     tags: ['admin'],
     auth: 'admin',
+    permission: 'workflow.integrate',
     params: TaskIdParams,
     body: AutomaticResultBody,
     responses: { 204: { description: '已记录，流程继续' }, 409: { description: '该环节不在等待外部结果' } },

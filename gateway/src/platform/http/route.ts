@@ -41,6 +41,11 @@ export interface RouteSpec {
    * member's access token (401 otherwise).
    */
   auth: 'none' | 'citizen' | 'staff' | 'admin';
+  /**
+   * staff and admin routes: the permission the caller's roles must grant (RBAC), checked in one
+   * middleware; absent on a staff route, any signed-in staff member may call it.
+   */
+  permission?: string;
   body?: JsonSchema;
   query?: JsonSchema;
   params?: JsonSchema;
@@ -58,6 +63,8 @@ export interface RouteDeps {
   authenticate: Middleware;
   authenticateAdmin: Middleware;
   authenticateStaff: Middleware;
+  /** The middleware enforcing a route's `permission`. */
+  requirePermission?: (permission: string) => Middleware;
 }
 
 export interface RouteDefiner {
@@ -83,6 +90,8 @@ export class ApiRegistry {
       if (spec.auth === 'citizen') chain.push(this.deps.authenticate);
       if (spec.auth === 'admin') chain.push(this.deps.authenticateAdmin);
       if (spec.auth === 'staff') chain.push(this.deps.authenticateStaff);
+      if (spec.permission && this.deps.requirePermission)
+        chain.push(this.deps.requirePermission(spec.permission));
       chain.push(...(spec.before ?? []));
       if (spec.body) chain.push(jsonBody(this.deps.bodyLimit));
       chain.push(this.validator(spec));

@@ -293,8 +293,8 @@ export class FlowRun {
 
   markRead(taskId: string, staffId: string): void {
     const task = this.visibleTask(taskId);
-    if (task.kind !== 'cc' || task.assignee_id !== staffId)
-      throw errors.notFound('task_not_found', '未找到该任务');
+    if (task.kind !== 'cc') throw errors.conflict('not_cc', '该任务不是抄送事项，无需标记已阅');
+    if (task.assignee_id !== staffId) throw errors.notFound('task_not_found', '未找到该任务');
     if (task.status !== 'open') return;
     task.status = 'completed';
     task.outcome = 'read';

@@ -1,0 +1,85 @@
+/**
+ * The authorization matrix: for every route (by operationId) the outcome expected for each kind of
+ * caller. Written by hand, on purpose: it is the statement of who may do what, checked against the
+ * running gateway by authorization-matrix.test.ts — which fails when a route exists without a row here.
+ *
+ * Callers, in column order:
+ *   A anonymous · C citizen · K clerk (人社局) · P approver (人社局) · H department head (人社局)
+ *   S supervisor (督查室) · V report viewer (市政府) · Y 系统管理员 · E 安全管理员 · U 审计管理员
+ *   O clerk of another department (公安局)
+ * Outcomes:
+ *   o  allowed, and the object is in scope (any answer but 401, 403 permission_denied, 404)
+ *   p  allowed by authentication and role (any answer but 401 and 403 permission_denied; 404 possible:
+ *      the route's object does not exist for anybody in this test, or belongs to nobody yet)
+ *   1  401 (not signed in as the kind of user the route is for)
+ *   3  403 permission_denied (signed in, the role does not grant the permission)
+ *   4  404 (allowed, but the object is outside the caller's data scope: its existence is not disclosed)
+ */
+export const CALLERS = ['A', 'C', 'K', 'P', 'H', 'S', 'V', 'Y', 'E', 'U', 'O'] as const;
+export type Caller = (typeof CALLERS)[number];
+
+const PUBLIC = 'ppppppppppp';
+const CITIZEN = '1p111111111';
+const ANY_STAFF = '11ooooooooo';
+const TASK_WORK = '11oooo3333o'; // worklists: no object, every caseworker
+const TASK_SCOPED = '11oooo33334'; // a task or case of 人社局
+const SUPERVISE = '11333o33333';
+const SYSADMIN = '1133333p333';
+
+export const MATRIX: Record<string, string> = {
+  // ops and auth
+  health: PUBLIC,
+  ready: PUBLIC,
+  openapi: PUBLIC,
+  loginWithWechat: PUBLIC,
+  refreshSession: PUBLIC,
+  logout: PUBLIC,
+  staffSandboxLogin: PUBLIC,
+  // catalog (public)
+  listServices: PUBLIC,
+  getService: PUBLIC,
+  getFormVersion: PUBLIC,
+  listRegions: PUBLIC,
+  // the citizen's own things
+  prefillForm: CITIZEN,
+  saveDraft: CITIZEN,
+  getDraft: CITIZEN,
+  deleteDraft: CITIZEN,
+  listDrafts: CITIZEN,
+  uploadMaterial: CITIZEN,
+  listMyMaterials: CITIZEN,
+  getMyMaterial: CITIZEN,
+  getMyMaterialContent: CITIZEN,
+  deleteMyMaterial: CITIZEN,
+  submitCase: CITIZEN,
+  listMyCases: CITIZEN,
+  getMyCase: CITIZEN,
+  caseProgress: CITIZEN,
+  withdrawCase: CITIZEN,
+  supplyCorrection: CITIZEN,
+  citizenUrge: CITIZEN,
+  // staff
+  staffMe: ANY_STAFF,
+  staffWorklist: TASK_WORK,
+  staffTask: TASK_SCOPED,
+  claimTask: TASK_SCOPED,
+  approveTask: TASK_SCOPED,
+  rejectTask: TASK_SCOPED,
+  returnTask: TASK_SCOPED,
+  transferTask: TASK_SCOPED,
+  addApprover: TASK_SCOPED,
+  ccTask: TASK_SCOPED,
+  commentTask: TASK_SCOPED,
+  readCc: TASK_SCOPED,
+  reassignTask: SUPERVISE,
+  staffCase: TASK_SCOPED,
+  staffUrge: TASK_SCOPED,
+  superviseCase: SUPERVISE,
+  // administration (三员: only the 系统管理员 configures)
+  publishCatalog: SYSADMIN,
+  listServiceVersions: SYSADMIN,
+  publishFlows: SYSADMIN,
+  flowVersions: SYSADMIN,
+  migrateFlowInstances: SYSADMIN,
+  automaticResult: SYSADMIN,
+};
