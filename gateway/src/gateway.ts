@@ -53,7 +53,7 @@ import {
   materialsMigrations,
   materialsRoutes,
 } from './materials';
-import { OrgDirectory, OrgRepository, orgMigrations, seedOrg } from './org';
+import { OrgDirectory, OrgRepository, orgMigrations, orgSyncMigrations, seedOrg } from './org';
 import { shippedCalendar } from './platform/calendar';
 import { migrate } from './platform/db/migrate';
 import { adminToken } from './platform/http/admin-auth';
@@ -111,6 +111,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     casesMigrations,
     materialsMigrations,
     orgMigrations,
+    orgSyncMigrations,
     workflowMigrations,
   );
 

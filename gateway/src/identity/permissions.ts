@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'catalog.publish': '发布事项、表单',
   'flows.publish': '发布、迁移流程',
   'workflow.integrate': '回报外部系统的办理结果',
+  'org.sync': '从钉钉、企业微信同步组织架构',
   'roles.grant': '授予、收回角色',
   'audit.read': '查看审计日志',
 } as const;
@@ -32,7 +33,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> =
   'department-head': ['tasks.work', 'cases.read', 'cases.urge', 'reports.read'],
   supervisor: ['tasks.work', 'cases.read', 'cases.urge', 'cases.supervise', 'reports.read'],
   'report-viewer': ['reports.read'],
-  'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate'],
+  'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate', 'org.sync'],
   'security-admin': ['roles.grant'],
   'audit-admin': ['audit.read'],
 };

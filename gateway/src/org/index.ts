@@ -28,3 +28,14 @@ export {
   type OrgDirectoryOptions,
   type OrgStaffView,
 } from './org-directory';
+export {
+  type ExternalDepartment,
+  type ExternalOrg,
+  type ExternalUser,
+  type OrgSource,
+  OrgSync,
+  type OrgSyncReport,
+  planSync,
+} from './org-sync';
+export { orgSyncMigrations } from './org-sync.migrations';
+export { type IdentityProvider, StaffIdentities } from './staff-identities';
