@@ -36,6 +36,7 @@ import { publishShippedCatalog } from './catalog/shipped-catalog';
 import { seedDemoData } from './demo-data';
 import {
   AccessTokens,
+  AdminLogin,
   authenticateCitizen,
   authenticateStaff,
   IdentityRepository,
@@ -44,6 +45,9 @@ import {
   identityRoutes,
   loadSigningKeys,
   requirePermission,
+  StaffSessions,
+  staffAuthMigrations,
+  staffAuthRoutes,
   staffSandboxRoutes,
 } from './identity';
 import {
@@ -112,6 +116,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     materialsMigrations,
     orgMigrations,
     orgSyncMigrations,
+    staffAuthMigrations,
     workflowMigrations,
   );
 
@@ -194,7 +199,12 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     name: `${hostname()}:${process.pid}`,
   });
 
-  const staffAuth = authenticateStaff(identity, (id) => org.staff(id) !== undefined);
+  const staffSessions = new StaffSessions(db, infra.cache);
+  const staffAuth = authenticateStaff(
+    identity,
+    (id) => org.staff(id) !== undefined,
+    (sid, staffId) => staffSessions.touch(sid, staffId),
+  );
   const registry = new ApiRegistry({
     ajv,
     queryAjv: createAjv({ coerceTypes: true }),
@@ -220,8 +230,20 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   staffRoutes(api, workflow);
   citizenWorkflowRoutes(api, workflow);
   flowAdminRoutes(api, flows, new FlowMigrator(db, workflowRepo, flows), workflow);
-  if (config.env !== 'production')
-    staffSandboxRoutes(api, identity, (id) => org.staff(id) !== undefined, loginLimit);
+  staffAuthRoutes(
+    api,
+    identity,
+    new AdminLogin(
+      db,
+      infra.rateLimiters({ name: 'admin-login-failures', points: 5, durationSeconds: 15 * 60 }),
+    ),
+    staffSessions,
+    loginLimit,
+    (id) => org.staff(id) !== undefined,
+  );
+  if (config.env !== 'production') {
+    staffSandboxRoutes(api, identity, (id) => org.staff(id) !== undefined, loginLimit, staffSessions);
+  }
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   registry.define({
     method: 'get',

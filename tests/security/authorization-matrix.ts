@@ -35,6 +35,11 @@ export const MATRIX: Record<string, string> = {
   refreshSession: PUBLIC,
   logout: PUBLIC,
   staffSandboxLogin: PUBLIC,
+  adminLogin: PUBLIC,
+  staffRefresh: ANY_STAFF,
+  mySessions: ANY_STAFF,
+  revokeMySession: '11ppppppppp', // a session id nobody has: 404 for everyone signed in
+  setStaffCredentials: '11333333p33', // 安全管理员 only (for a staff id that does not exist: 404)
   // catalog (public)
   listServices: PUBLIC,
   getService: PUBLIC,

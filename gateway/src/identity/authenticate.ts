@@ -36,6 +36,7 @@ export interface StaffPrincipal {
 export function authenticateStaff(
   identity: IdentityService,
   isActiveStaff: (id: string) => boolean,
+  sessionAlive: (sessionId: string, staffId: string) => Promise<boolean>,
 ): Middleware {
   return async function authenticateStaffMiddleware(ctx, next) {
     const header = ctx.get('Authorization');
@@ -44,6 +45,10 @@ export function authenticateStaff(
     const claims = await identity.authenticate(match[1]!);
     if (claims?.role !== 'staff' || !isActiveStaff(claims.sub)) {
       throw errors.unauthorized('token_invalid', '访问令牌无效或已过期，请重新登录');
+    }
+    // The session, not only the token: idle 30 minutes, 12 hours old or signed out ends it at once.
+    if (!(await sessionAlive(claims.sid, claims.sub))) {
+      throw errors.unauthorized('session_expired', '登录已超时或已注销，请重新登录');
     }
     ctx.state.staff = { id: claims.sub, sessionId: claims.sid } satisfies StaffPrincipal;
     await next();

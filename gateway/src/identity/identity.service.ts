@@ -75,14 +75,12 @@ export class IdentityService {
     if (row) await this.revokeFamily(row.family_id, this.now());
   }
 
-  /**
-   * A staff access token without a refresh token: the sandbox sign-in of embedded mode (and of
-   * tests) until DingTalk/WeCom SSO issues real staff sessions.
-   */
+  /** A staff access token of a staff session (see StaffSessions): no refresh token, the session is the state. */
   async staffToken(
     staffId: string,
+    sessionId: string,
   ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
-    const access = await this.tokens.issue({ sub: staffId, sid: randomUUID(), role: 'staff' });
+    const access = await this.tokens.issue({ sub: staffId, sid: sessionId, role: 'staff' });
     return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn };
   }
 

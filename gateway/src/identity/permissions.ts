@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'workflow.integrate': '回报外部系统的办理结果',
   'org.sync': '从钉钉、企业微信同步组织架构',
   'roles.grant': '授予、收回角色',
+  'credentials.manage': '设置工作人员的登录凭证',
   'audit.read': '查看审计日志',
 } as const;
 
@@ -34,7 +35,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> =
   supervisor: ['tasks.work', 'cases.read', 'cases.urge', 'cases.supervise', 'reports.read'],
   'report-viewer': ['reports.read'],
   'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate', 'org.sync'],
-  'security-admin': ['roles.grant'],
+  'security-admin': ['roles.grant', 'credentials.manage'],
   'audit-admin': ['audit.read'],
 };
 

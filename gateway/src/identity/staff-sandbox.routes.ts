@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { errors } from '../platform/errors';
 import type { JsonSchema, RouteDefiner } from '../platform/http/route';
 import type { IdentityService } from './identity.service';
+import type { StaffSessions } from './staff/staff-sessions';
 
 const StaffSandboxLoginBody: JsonSchema = {
   type: 'object',
@@ -20,6 +21,7 @@ export function staffSandboxRoutes(
   identity: IdentityService,
   isActiveStaff: (id: string) => boolean,
   loginLimit: Middleware,
+  sessions: StaffSessions,
 ) {
   api.define({
     method: 'post',
@@ -35,7 +37,8 @@ export function staffSandboxRoutes(
     handler: async (ctx) => {
       const { staffId } = ctx.state.body as { staffId: string };
       if (!isActiveStaff(staffId)) throw errors.unauthorized('staff_unknown', '无此在职工作人员');
-      ctx.body = await identity.staffToken(staffId);
+      const sid = await sessions.open(staffId, 'sandbox', { ip: ctx.ip });
+      ctx.body = await identity.staffToken(staffId, sid);
     },
   });
 }
