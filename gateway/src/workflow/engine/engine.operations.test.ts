@@ -231,7 +231,10 @@ describe('抄送 (cc)', () => {
     const s = new Sim([cc('notify', ['amr-1']), approver('review', ['hr-1'])]).start();
     const item = s.ccs()[0]!;
     expect(appError(() => s.markRead(item, 'amr-2'))).toMatchObject({ status: 404 });
-    expect(appError(() => s.markRead(s.task('review'), 'hr-1'))).toMatchObject({ status: 409, code: 'not_cc' });
+    expect(appError(() => s.markRead(s.task('review'), 'hr-1'))).toMatchObject({
+      status: 409,
+      code: 'not_cc',
+    });
     s.markRead(item);
     expect(item).toMatchObject({ status: 'completed', outcome: 'read' });
     const at = item.completed_at;
