@@ -13,6 +13,7 @@ import { createWechatClient, createWechatSimulator, type WechatSimulator } from 
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import { AuditLog, auditMigrations, auditTrail } from './audit';
 import {
   CaseNumbers,
   CaseRecords,
@@ -118,6 +119,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     orgSyncMigrations,
     staffAuthMigrations,
     workflowMigrations,
+    auditMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -199,6 +201,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     name: `${hostname()}:${process.pid}`,
   });
 
+  const auditLog = new AuditLog(db);
   const staffSessions = new StaffSessions(db, infra.cache);
   const staffAuth = authenticateStaff(
     identity,
@@ -213,6 +216,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     authenticateAdmin: adminToken(config.adminApiToken, staffAuth),
     authenticateStaff: staffAuth,
     requirePermission: requirePermission((id) => org.rolesOf(id)),
+    audit: auditTrail(auditLog, log),
   });
   const api = registry.withPrefix(API_PREFIX);
   healthRoutes(registry.withPrefix(''), { database: infra.database.ping, cache: infra.cache.ping });

@@ -38,3 +38,4 @@ export {
 } from './audit-log';
 export { findPii, maskPii, type PiiFinding, type PiiKind } from './audit-pii';
 export type { AuditVerifyOptions } from './audit-verify';
+export { type AuditedRoute, auditTrail } from './audit-trail';

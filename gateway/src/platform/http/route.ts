@@ -65,6 +65,11 @@ export interface RouteDeps {
   authenticateStaff: Middleware;
   /** The middleware enforcing a route's `permission`. */
   requirePermission?: (permission: string) => Middleware;
+  /** Audit trail: `outcome` wraps a route (refusals included), `attempt` runs after authorization. */
+  audit?: {
+    outcome(route: RouteSpec): Middleware | undefined;
+    attempt(route: RouteSpec): Middleware | undefined;
+  };
 }
 
 export interface RouteDefiner {
@@ -87,11 +92,15 @@ export class ApiRegistry {
   mount(router: Router): void {
     for (const spec of this.routes) {
       const chain: Middleware[] = [];
+      const outcome = this.deps.audit?.outcome(spec);
+      if (outcome) chain.push(outcome);
       if (spec.auth === 'citizen') chain.push(this.deps.authenticate);
       if (spec.auth === 'admin') chain.push(this.deps.authenticateAdmin);
       if (spec.auth === 'staff') chain.push(this.deps.authenticateStaff);
       if (spec.permission && this.deps.requirePermission)
         chain.push(this.deps.requirePermission(spec.permission));
+      const attempt = this.deps.audit?.attempt(spec);
+      if (attempt) chain.push(attempt);
       chain.push(...(spec.before ?? []));
       if (spec.body) chain.push(jsonBody(this.deps.bodyLimit));
       chain.push(this.validator(spec));
