@@ -31,6 +31,13 @@ export interface AppConfig {
     /** Unset: the WeChat simulator is started in-process (embedded mode only). */
     apiBase?: string;
   };
+  /**
+   * DingTalk internal app (staff 免登 and org sync). In production only when DINGTALK_APP_KEY is set;
+   * in development without DINGTALK_API_BASE the simulator runs in-process with sandbox credentials.
+   */
+  dingtalk?: { appKey: string; appSecret: string; apiBase?: string };
+  /** WeCom self-built app, as `dingtalk`. */
+  wecom?: { corpId: string; corpSecret: string; apiBase?: string };
   jwt: {
     /** PKCS#8 PEM of an ES256 key. Unset outside production: generated once under dataDir. */
     privateKeyPem?: string;
@@ -71,6 +78,16 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** Demo credentials that only the in-process simulators accept. */
+export const SANDBOX_DINGTALK = {
+  appKey: 'dingsandbox0001',
+  appSecret: 'sandbox-dingtalk-secret-not-for-production',
+};
+export const SANDBOX_WECOM = {
+  corpId: 'wwsandbox0001',
+  corpSecret: 'sandbox-wecom-secret-not-for-production',
+};
 
 /** Demo credentials that only the in-process simulator accepts. */
 export const SANDBOX_WECHAT = { appId: 'wx0000sandbox0001', appSecret: 'sandbox-secret-not-for-production' };
@@ -161,6 +178,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       appSecret: (raw.WECHAT_APP_SECRET as string | undefined) ?? SANDBOX_WECHAT.appSecret,
       apiBase,
     },
+    dingtalk:
+      raw.DINGTALK_APP_KEY || embedded
+        ? {
+            appKey: (raw.DINGTALK_APP_KEY as string | undefined) ?? SANDBOX_DINGTALK.appKey,
+            appSecret: (raw.DINGTALK_APP_SECRET as string | undefined) ?? SANDBOX_DINGTALK.appSecret,
+            apiBase:
+              (raw.DINGTALK_API_BASE as string | undefined) ??
+              (embedded ? undefined : 'https://oapi.dingtalk.com'),
+          }
+        : undefined,
+    wecom:
+      raw.WECOM_CORP_ID || embedded
+        ? {
+            corpId: (raw.WECOM_CORP_ID as string | undefined) ?? SANDBOX_WECOM.corpId,
+            corpSecret: (raw.WECOM_CORP_SECRET as string | undefined) ?? SANDBOX_WECOM.corpSecret,
+            apiBase:
+              (raw.WECOM_API_BASE as string | undefined) ??
+              (embedded ? undefined : 'https://qyapi.weixin.qq.com'),
+          }
+        : undefined,
     jwt: {
       privateKeyPem: raw.JWT_PRIVATE_KEY as string | undefined,
       keyId: raw.JWT_KEY_ID as string | undefined,

@@ -9,7 +9,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '@gcrm/config';
 import { loadOrg } from '@gcrm/config/org';
+import {
+  createDingtalkClient,
+  createDingtalkSimulator,
+  type DingtalkSimulator,
+} from '@gcrm/connectors/dingtalk';
 import { createWechatClient, createWechatSimulator, type WechatSimulator } from '@gcrm/connectors/wechat';
+import { createWecomClient, createWecomSimulator, type WecomSimulator } from '@gcrm/connectors/wecom';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -47,9 +53,11 @@ import {
   loadSigningKeys,
   requirePermission,
   StaffSessions,
+  type StaffSsoProvider,
   staffAuthMigrations,
   staffAuthRoutes,
   staffSandboxRoutes,
+  staffSsoRoutes,
 } from './identity';
 import {
   createLocalDiskStore,
@@ -58,9 +66,22 @@ import {
   materialsMigrations,
   materialsRoutes,
 } from './materials';
-import { OrgDirectory, OrgRepository, orgMigrations, orgSyncMigrations, seedOrg } from './org';
+import {
+  dingtalkOrgSource,
+  OrgDirectory,
+  OrgRepository,
+  type OrgSource,
+  OrgSync,
+  orgAdminRoutes,
+  orgMigrations,
+  orgSyncMigrations,
+  StaffIdentities,
+  seedOrg,
+  wecomOrgSource,
+} from './org';
 import { shippedCalendar } from './platform/calendar';
 import { migrate } from './platform/db/migrate';
+import { errors } from './platform/errors';
 import { adminToken } from './platform/http/admin-auth';
 import { errorHandler } from './platform/http/error-handler';
 import { healthRoutes } from './platform/http/health';
@@ -98,6 +119,9 @@ export interface Gateway {
   /** Base URL of the in-process WeChat simulator, when one runs (embedded mode without WECHAT_API_BASE). */
   wechatSimulatorUrl?: string;
   wechatSimulator?: WechatSimulator;
+  /** The in-process DingTalk and WeCom simulators (embedded mode without their API base). */
+  dingtalkSimulator?: DingtalkSimulator;
+  wecomSimulator?: WecomSimulator;
   server: Server;
   logger: Logger;
   /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), then closes pools. */
@@ -177,6 +201,66 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     await seedOrg(db, loadOrg());
   }
   const org = await OrgDirectory.load(orgRepo, { supervisionOffice: 'supervision' });
+  const identities = new StaffIdentities(db);
+  const orgSync = new OrgSync(db, orgRepo, identities, () => org.reload());
+
+  // Staff platforms: real endpoints from configuration, or the simulators in-process (embedded mode).
+  let dingtalkSimulator: DingtalkSimulator | undefined;
+  let wecomSimulator: WecomSimulator | undefined;
+  const orgSources: Partial<Record<string, OrgSource>> = {};
+  const ssoProviders: StaffSsoProvider[] = [];
+  if (config.dingtalk) {
+    let apiBase = config.dingtalk.apiBase;
+    if (!apiBase) {
+      dingtalkSimulator = createDingtalkSimulator({
+        appKey: config.dingtalk.appKey,
+        appSecret: config.dingtalk.appSecret,
+      });
+      apiBase = await dingtalkSimulator.listen(0, '127.0.0.1');
+    }
+    const client = createDingtalkClient({ ...config.dingtalk, apiBase }, { tokenCache: infra.cache });
+    orgSources.dingtalk = dingtalkOrgSource(client);
+    ssoProviders.push({
+      provider: 'dingtalk',
+      identify: async (code) => {
+        const user = await client.getUserInfoByCode(code);
+        return { userId: user.userid, unionId: user.unionid };
+      },
+    });
+  }
+  if (config.wecom) {
+    let apiBase = config.wecom.apiBase;
+    if (!apiBase) {
+      wecomSimulator = createWecomSimulator({
+        corpId: config.wecom.corpId,
+        corpSecret: config.wecom.corpSecret,
+      });
+      apiBase = await wecomSimulator.listen(0, '127.0.0.1');
+    }
+    const client = createWecomClient({ ...config.wecom, apiBase }, { tokenCache: infra.cache });
+    orgSources.wecom = wecomOrgSource(client);
+    ssoProviders.push({
+      provider: 'wecom',
+      identify: async (code) => {
+        const who = await client.getUserIdentityByCode(code);
+        if (who.kind !== 'member') throw errors.forbidden('staff_not_linked', '该企业微信账号不是本单位成员');
+        return { userId: who.userid };
+      },
+    });
+  }
+  // With demo data, the sandbox's platforms bring their demo members in, so that 免登 works out of the box.
+  for (const [name, sim] of [
+    ['dingtalk', dingtalkSimulator],
+    ['wecom', wecomSimulator],
+  ] as const) {
+    if (config.demoData && sim && orgSources[name]) {
+      const report = await orgSync.run(orgSources[name]!);
+      log.info(
+        { provider: name, added: report.staff.added.length },
+        'org synced from the in-process simulator',
+      );
+    }
+  }
   const flows = new FlowStore(db, {
     hasDepartment: (code) => org.department(code) !== undefined,
     hasStaff: (id) => org.staff(id) !== undefined,
@@ -245,6 +329,16 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     loginLimit,
     (id) => org.staff(id) !== undefined,
   );
+  staffSsoRoutes(
+    api,
+    identity,
+    staffSessions,
+    (provider, userId, unionId) => identities.staffOf(provider, userId, unionId),
+    (id) => org.staff(id) !== undefined,
+    ssoProviders,
+    loginLimit,
+  );
+  orgAdminRoutes(api, orgSync, orgSources);
   if (config.env !== 'production') {
     staffSandboxRoutes(api, identity, (id) => org.staff(id) !== undefined, loginLimit, staffSessions);
   }
@@ -318,6 +412,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       catalog.stop();
       await timers.stop();
       await simulator?.close();
+      await dingtalkSimulator?.close();
+      await wecomSimulator?.close();
       await infra.close();
     })();
     return closing;
@@ -327,6 +423,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     url,
     wechatSimulatorUrl: simulator ? wechatBase : undefined,
     wechatSimulator: simulator,
+    dingtalkSimulator,
+    wecomSimulator,
     server,
     logger: log,
     close,

@@ -65,6 +65,7 @@ describe(`authorization matrix: every route × every role (${dialect})`, () => {
       .replace('{serviceCode}', 'hrss.maternity-allowance')
       .replace('/forms/{id}/versions/{version}', '/forms/maternity-allowance/versions/1')
       .replace('/flows/{id}/', '/flows/maternity-allowance/')
+      .replace('{provider}', 'dingtalk')
       .replace('/staff/tasks/{id}', `/staff/tasks/${taskId}`)
       .replace('/staff/cases/{id}', `/staff/cases/${caseId}`)
       .replace('/cases/{id}', `/cases/${caseId}`)
@@ -82,6 +83,7 @@ describe(`authorization matrix: every route × every role (${dialect})`, () => {
     addApprover: { staffIds: ['st-hrss-clerk-2'], position: 'parallel' },
     ccTask: { staffIds: ['st-hrss-clerk-2'] },
     commentTask: { comment: '请核对' },
+    syncOrg: { dryRun: true },
   };
 
   it('answers each caller as the matrix says', async () => {

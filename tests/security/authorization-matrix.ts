@@ -36,6 +36,9 @@ export const MATRIX: Record<string, string> = {
   logout: PUBLIC,
   staffSandboxLogin: PUBLIC,
   adminLogin: PUBLIC,
+  loginWithDingtalk: PUBLIC,
+  loginWithWecom: PUBLIC,
+  syncOrg: '1133333p333', // 系统管理员 only
   staffRefresh: ANY_STAFF,
   mySessions: ANY_STAFF,
   revokeMySession: '11ppppppppp', // a session id nobody has: 404 for everyone signed in

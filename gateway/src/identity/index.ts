@@ -21,4 +21,5 @@ export { passwordProblem } from './staff/passwords';
 export { staffAuthMigrations } from './staff/staff-auth.migrations';
 export { staffAuthRoutes } from './staff/staff-auth.routes';
 export { DEFAULT_SESSION_POLICY, type SessionPolicy, StaffSessions } from './staff/staff-sessions';
+export { type StaffOfIdentity, type StaffSsoProvider, staffSsoRoutes } from './staff/staff-sso.routes';
 export { staffSandboxRoutes } from './staff-sandbox.routes';

@@ -12,6 +12,7 @@
 export { checkOrg, OrgDataError, type OrgProblem } from './org.check';
 export { orgMigrations } from './org.migrations';
 export { type OrgChanges, type OrgRecords, OrgRepository, type OrgStaffRecord } from './org.repository';
+export { orgAdminRoutes } from './org.routes';
 export { seedOrg } from './org.seed';
 export {
   compareRoles,
@@ -28,6 +29,7 @@ export {
   type OrgDirectoryOptions,
   type OrgStaffView,
 } from './org-directory';
+export { dingtalkOrgSource, wecomOrgSource } from './org-sources';
 export {
   type ExternalDepartment,
   type ExternalOrg,
