@@ -61,10 +61,10 @@ export class CatalogPublisher {
     const forms = request.forms ?? [];
     const problems: PublishProblem[] = [];
     services.forEach((s, i) => {
-      for (const p of checkServiceDocument(s)) problems.push(at(`/services/${i}`, p));
+      for (const p of checkServiceDocument(s)) problems.push(problemAt(`/services/${i}`, p));
     });
     forms.forEach((f, i) => {
-      for (const p of checkFormDocument(f)) problems.push(at(`/forms/${i}`, p));
+      for (const p of checkFormDocument(f)) problems.push(problemAt(`/forms/${i}`, p));
       try {
         this.ajv.compile(f.schema);
       } catch (error) {
@@ -102,7 +102,7 @@ export class CatalogPublisher {
           continue;
         }
         if (previous)
-          for (const p of compatibilityProblems(previous, form)) problems.push(at(`/forms/${i}`, p));
+          for (const p of compatibilityProblems(previous, form)) problems.push(problemAt(`/forms/${i}`, p));
         await this.repo.insertForm(tx, form, sum, by, now);
         result.forms.push({ id: form.id, version: form.version, status: 'published' });
       }
@@ -144,7 +144,8 @@ export class CatalogPublisher {
   }
 }
 
-function at(prefix: string, problem: string): PublishProblem {
+/** A `path: reason` problem of a document (see checkServiceDocument) located under `prefix` (`/forms/1`). */
+export function problemAt(prefix: string, problem: string): PublishProblem {
   const colon = problem.indexOf(': ');
   const path = colon > 0 && problem.startsWith('/') ? problem.slice(0, colon) : '';
   const message = colon > 0 && problem.startsWith('/') ? problem.slice(colon + 2) : problem;

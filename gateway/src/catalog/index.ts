@@ -10,6 +10,7 @@ export {
   PublishError,
   type PublishProblem,
   type PublishRequest,
+  problemAt,
 } from './catalog.publisher';
 export { CatalogRepository } from './catalog.repository';
 export { catalogAdminRoutes, catalogRoutes, regionRoutes } from './catalog.routes';

@@ -7,7 +7,7 @@ import {
   flowKey,
 } from '@gcrm/config/catalog';
 import type { Kysely } from 'kysely';
-import { PublishError, type PublishProblem } from '../catalog';
+import { PublishError, type PublishProblem, problemAt } from '../catalog';
 import type { Db } from '../platform/db/database';
 import { inTransaction, type Tx } from '../platform/db/transaction';
 import { stableStringify } from '../platform/stable-json';
@@ -45,7 +45,7 @@ export class FlowStore {
   ): Promise<{ flows: { id: string; version: number; status: 'published' | 'unchanged' }[] }> {
     const problems: PublishProblem[] = [];
     flows.forEach((flow, i) => {
-      for (const p of checkFlowDocument(flow)) problems.push(at(`/flows/${i}`, p));
+      for (const p of checkFlowDocument(flow)) problems.push(problemAt(`/flows/${i}`, p));
       if (problems.length === 0)
         for (const p of this.referenceProblems(flow)) problems.push({ pointer: `/flows/${i}`, message: p });
     });
@@ -157,11 +157,4 @@ export class FlowStore {
     walk(flow.nodes);
     return problems;
   }
-}
-
-function at(prefix: string, problem: string): PublishProblem {
-  const colon = problem.indexOf(': ');
-  const path = colon > 0 && problem.startsWith('/') ? problem.slice(0, colon) : '';
-  const message = colon > 0 && problem.startsWith('/') ? problem.slice(colon + 2) : problem;
-  return { pointer: `${prefix}${path === '/' ? '' : path}`, message };
 }
