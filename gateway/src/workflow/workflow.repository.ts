@@ -176,31 +176,9 @@ export class WorkflowRepository {
     this.insertInstance = insertStatement<InstanceDb>(db, 'wf_instances', INSTANCE_COLUMNS);
   }
 
-  async instanceIdOfCase(caseId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('wf_instances')
-      .select('id')
-      .where('case_id', '=', caseId)
-      .executeTakeFirst();
-    return row?.id;
-  }
-
-  async instanceIdOfTask(taskId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('wf_tasks')
-      .select('instance_id')
-      .where('id', '=', taskId)
-      .executeTakeFirst();
-    return row?.instance_id;
-  }
-
-  async instanceIdOfNode(nodeInstanceId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('wf_nodes')
-      .select('instance_id')
-      .where('id', '=', nodeInstanceId)
-      .executeTakeFirst();
-    return row?.instance_id;
+  /** The instance of a case (or of one of its tasks or node rows). */
+  async instanceIdOf(ref: StateRef): Promise<string | undefined> {
+    return (await this.load(ref))?.instance.id;
   }
 
   /**

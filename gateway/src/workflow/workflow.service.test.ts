@@ -178,7 +178,7 @@ describe(`workflow service on ${dialect}: durable timers, deadlines, parallel br
     clock.now = CN('2026-02-13T10:00:00');
     const beforeMakeUp = await start(one.service, a, 'test-deadline@1', clock.now);
     const due = async (caseId: string) => {
-      const id = (await one.repo.instanceIdOfCase(caseId))!;
+      const id = (await one.repo.instanceIdOf({ caseId }))!;
       const state = (await one.repo.load(id))!;
       return new Date(state.tasks[0]!.due_at!).toISOString();
     };
@@ -213,7 +213,7 @@ describe(`workflow service on ${dialect}: durable timers, deadlines, parallel br
     expect(fired[0]! + fired[1]!).toBe(due.length);
     expect(await Promise.all(runners.map((r) => r.tick()))).toEqual([0, 0]);
     for (const caseId of cases) {
-      const id = (await one.repo.instanceIdOfCase(caseId))!;
+      const id = (await one.repo.instanceIdOf({ caseId }))!;
       const history = await one.repo.history(id);
       expect(history.filter((h) => h.action === 'timed_out')).toHaveLength(1);
       expect(history.filter((h) => h.action === 'supervised')).toHaveLength(1);
@@ -239,7 +239,7 @@ describe(`workflow service on ${dialect}: durable timers, deadlines, parallel br
     const clock = { now: CN('2026-09-30T10:00:00') };
     const one = instance(a, clock);
     const caseId = await start(one.service, a, 'test-deadline@1', clock.now);
-    const id = (await one.repo.instanceIdOfCase(caseId))!;
+    const id = (await one.repo.instanceIdOf({ caseId }))!;
     const runner = new TimerRunner(one.repo, one.service, log, {
       intervalMs: 60_000,
       name: 'gw',
@@ -267,7 +267,7 @@ describe(`workflow service on ${dialect}: durable timers, deadlines, parallel br
       name: 'gw-restarted',
       now: () => clock.now,
     });
-    const id = (await one.repo.instanceIdOfCase(caseId))!;
+    const id = (await one.repo.instanceIdOf({ caseId }))!;
     runner.start(); // ticks at once, before its first interval
     await expect
       .poll(async () => (await one.repo.history(id)).some((h) => h.action === 'timed_out'), { timeout: 5000 })
@@ -279,7 +279,7 @@ describe(`workflow service on ${dialect}: durable timers, deadlines, parallel br
     const clock = { now: CN('2026-03-02T10:00:00') };
     const one = instance(a, clock);
     const caseId = await start(one.service, a, 'test-parallel@1', clock.now);
-    const id = (await one.repo.instanceIdOfCase(caseId))!;
+    const id = (await one.repo.instanceIdOf({ caseId }))!;
     const open = async (nodeId: string, staffId: string) =>
       (await one.repo.load(id))!.tasks.find(
         (t) =>

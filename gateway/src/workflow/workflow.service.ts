@@ -194,14 +194,14 @@ export class WorkflowService implements CaseFlowStarter {
   /** 督办 by a supervisor on a case. */
   async supervise(staffId: string, caseId: string, input: { comment?: string }) {
     this.requireSupervisor(staffId);
-    const id = await this.instanceOfCase(caseId);
-    await this.execute(id, { type: 'staff', id: staffId }, (run) => run.supervise(input.comment ?? null));
+    await this.execute({ caseId }, { type: 'staff', id: staffId }, (run) =>
+      run.supervise(input.comment ?? null),
+    );
   }
 
   async urgeByStaff(staffId: string, caseId: string, input: { comment?: string }) {
-    const id = await this.instanceOfCase(caseId);
     await this.execute(
-      id,
+      { caseId },
       { type: 'staff', id: staffId },
       (run) => {
         run.urge(input.comment ?? null);
@@ -211,24 +211,23 @@ export class WorkflowService implements CaseFlowStarter {
   }
 
   async urgeByCitizen(citizenId: string, caseId: string) {
-    const id = await this.instanceOfCase(caseId);
-    await this.execute(id, { type: 'citizen', id: citizenId }, (run) => {
+    await this.execute({ caseId }, { type: 'citizen', id: citizenId }, (run) => {
       if (run.instance.citizen_id !== citizenId) throw errors.notFound('case_not_found', '未找到该办件');
       run.urge(null);
     });
   }
 
   async withdraw(citizenId: string, caseId: string, reason: string | null) {
-    const id = await this.instanceOfCase(caseId);
-    await this.execute(id, { type: 'citizen', id: citizenId }, (run) => run.withdraw(citizenId, reason));
+    await this.execute({ caseId }, { type: 'citizen', id: citizenId }, (run) =>
+      run.withdraw(citizenId, reason),
+    );
   }
 
   /** 补正: the applicant's corrected form data is stored and the flow goes on, in one transaction. */
   async supplyCorrection(citizenId: string, caseId: string, formData: Record<string, unknown>) {
     const { data, facts } = await this.cases.validateCorrection(citizenId, caseId, formData);
-    const id = await this.instanceOfCase(caseId);
     await this.execute(
-      id,
+      { caseId },
       { type: 'citizen', id: citizenId },
       (run) => run.resumeAfterCorrection(citizenId),
       {
@@ -240,9 +239,7 @@ export class WorkflowService implements CaseFlowStarter {
 
   /** An outside system (a department's OA) reported the result of an automatic step. */
   async automaticResult(nodeInstanceId: string, outcome: 'approved' | 'rejected', note: string | null) {
-    const id = await this.repo.instanceIdOfNode(nodeInstanceId);
-    if (!id) throw errors.notFound('node_not_found', '未找到该环节');
-    await this.execute(id, { type: 'system', id: 'external' }, (run) =>
+    await this.execute({ nodeInstanceId }, { type: 'system', id: 'external' }, (run) =>
       run.automaticResult(nodeInstanceId, outcome, note),
     );
   }
@@ -319,9 +316,7 @@ export class WorkflowService implements CaseFlowStarter {
 
   /** One task for staff: the case (its form version, masked), history and the actions allowed now. */
   async task(staffId: string, taskId: string) {
-    const instanceId = await this.repo.instanceIdOfTask(taskId);
-    if (!instanceId) throw errors.notFound('task_not_found', '未找到该任务');
-    const { state, index } = await this.loadVisible(instanceId, staffId);
+    const { state, index } = await this.loadVisible({ taskId }, staffId);
     const task = state.tasks.find((t) => t.id === taskId)!;
     const run = new FlowRun(index, state, this.env(this.now(), {}), { type: 'staff', id: staffId });
     const node = index.has(task.node_id) ? index.node(task.node_id) : undefined;
@@ -352,7 +347,7 @@ export class WorkflowService implements CaseFlowStarter {
       flow: { id: index.flow.id, version: index.flow.version, name: index.flow.name },
       case: await this.cases.view(state.instance.case_id),
       caseStatus: state.instance.status,
-      history: presentHistory(await this.repo.history(instanceId), (id) => this.org.staff(id)?.name),
+      history: presentHistory(await this.repo.history(state.instance.id), (id) => this.org.staff(id)?.name),
       progress: this.progress(state, index),
       actions,
       returnTargets: mine
@@ -366,15 +361,13 @@ export class WorkflowService implements CaseFlowStarter {
 
   /** A case for staff within their scope: the case, history, current steps. */
   async caseView(staffId: string, caseId: string) {
-    const instanceId = await this.repo.instanceIdOfCase(caseId);
-    if (!instanceId) throw errors.notFound('case_not_found', '未找到该办件');
-    const { state, index } = await this.loadVisible(instanceId, staffId);
+    const { state, index } = await this.loadVisible({ caseId }, staffId);
     return {
       case: await this.cases.view(caseId),
       flow: { id: index.flow.id, version: index.flow.version, name: index.flow.name },
       status: state.instance.status,
       dueAt: state.instance.due_at ? new Date(state.instance.due_at).toISOString() : null,
-      history: presentHistory(await this.repo.history(instanceId), (id) => this.org.staff(id)?.name),
+      history: presentHistory(await this.repo.history(state.instance.id), (id) => this.org.staff(id)?.name),
       progress: this.progress(state, index),
       tasks: state.tasks.filter((t) => t.kind === 'approval').map((t) => this.presentTask(t)),
     };
@@ -382,9 +375,7 @@ export class WorkflowService implements CaseFlowStarter {
 
   /** For the citizen's case page: who has the case now, in plain words. */
   async citizenProgress(citizenId: string, caseId: string) {
-    const instanceId = await this.repo.instanceIdOfCase(caseId);
-    if (!instanceId) return null;
-    const state = await this.repo.load(instanceId);
+    const state = await this.repo.load({ caseId });
     if (!state || state.instance.citizen_id !== citizenId) return null;
     const index = await this.flows.get(`${state.instance.flow_id}@${state.instance.flow_version}`);
     if (!index) return null;
@@ -401,20 +392,19 @@ export class WorkflowService implements CaseFlowStarter {
 
   private async onTask(staffId: string, taskId: string, command: (run: FlowRun) => void): Promise<TaskView> {
     const run = await this.execute(
-      undefined,
+      { taskId },
       { type: 'staff', id: staffId },
       (r) => {
         command(r);
         return r;
       },
       { visibleTo: staffId },
-      { taskId },
     );
     return this.presentTask(run.state.tasks.find((t) => t.id === taskId)!);
   }
 
   private async execute<T>(
-    instanceId: string | undefined,
+    ref: string | StateRef,
     actor: Actor,
     command: (run: FlowRun) => T,
     opts: {
@@ -424,16 +414,16 @@ export class WorkflowService implements CaseFlowStarter {
       undoBefore?: (tx: Tx) => Promise<void>;
       also?: (tx: Tx, now: number) => Promise<void>;
     } = {},
-    ref?: StateRef,
   ): Promise<T> {
+    let instanceId: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      // The first load finds the case by the task acted on (one round trip); retries by the instance.
-      const state = await this.repo.load(instanceId ?? ref!);
-      if (!state)
-        throw errors.notFound(
-          ref ? 'task_not_found' : 'case_not_found',
-          ref ? '未找到该任务' : '未找到该办件',
-        );
+      // The first load finds the case by what the command names (one round trip); retries by the instance.
+      const state = await this.repo.load(instanceId ?? ref);
+      if (!state) {
+        throw typeof ref === 'object' && 'taskId' in ref
+          ? errors.notFound('task_not_found', '未找到该任务')
+          : errors.notFound('case_not_found', '未找到该办件');
+      }
       instanceId = state.instance.id;
       if (opts.visibleTo && !this.canSee(opts.visibleTo, state))
         throw errors.notFound('task_not_found', '未找到该任务');
@@ -493,16 +483,10 @@ export class WorkflowService implements CaseFlowStarter {
     return ((await this.cases.facts(state.instance.case_id)) ?? {}) as unknown as Facts;
   }
 
-  private async loadVisible(instanceId: string, staffId: string) {
-    const state = await this.repo.load(instanceId);
+  private async loadVisible(ref: StateRef, staffId: string) {
+    const state = await this.repo.load(ref);
     if (!state || !this.canSee(staffId, state)) throw errors.notFound('task_not_found', '未找到该任务或办件');
     return { state, index: await this.flowOf(state) };
-  }
-
-  private async instanceOfCase(caseId: string): Promise<string> {
-    const id = await this.repo.instanceIdOfCase(caseId);
-    if (!id) throw errors.notFound('case_not_found', '未找到该办件');
-    return id;
   }
 
   /**
