@@ -37,5 +37,5 @@ export {
   type AuditPage,
 } from './audit-log';
 export { findPii, maskPii, type PiiFinding, type PiiKind } from './audit-pii';
-export type { AuditVerifyOptions } from './audit-verify';
 export { type AuditedRoute, auditTrail } from './audit-trail';
+export type { AuditVerifyOptions } from './audit-verify';
