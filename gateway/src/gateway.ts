@@ -98,6 +98,7 @@ import {
   FlowMigrator,
   FlowStore,
   flowAdminRoutes,
+  revealRoutes,
   staffRoutes,
   TimerRunner,
   WorkflowRepository,
@@ -317,6 +318,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   materialsRoutes(api, materials);
   staffRoutes(api, workflow);
   citizenWorkflowRoutes(api, workflow);
+  revealRoutes(api, workflow, auditLog);
   flowAdminRoutes(api, flows, new FlowMigrator(db, workflowRepo, flows), workflow);
   staffAuthRoutes(
     api,

@@ -88,6 +88,36 @@ describe(`audit trail of the API (${dialect})`, () => {
     }
   });
 
+  it('reveals an ID number only to a 部门负责人 of the case, for a stated purpose, on the audit record', async () => {
+    const citizen = await t.login('o-audit-reveal');
+    const app = validApplication();
+    const submitted = await api('/cases', {
+      token: citizen.accessToken,
+      headers: { 'idempotency-key': randomUUID() },
+      body: app,
+    });
+    const path = `/staff/cases/${submitted.body.id}/reveal`;
+    const body = { field: 'idNumber', purpose: '核对申请人身份' };
+    expect((await api(path, { token: await t.staffLogin('st-hrss-clerk-1'), body })).status).toBe(403);
+    expect((await api(path, { token: await t.staffLogin('st-ps-head'), body })).status).toBe(404);
+    const head = await t.staffLogin('st-hrss-head');
+    const notSensitive = await api(path, {
+      token: head,
+      body: { field: 'employer', purpose: '核对申请人身份' },
+    });
+    expect(notSensitive.status).toBe(400);
+    const shown = await api(path, { token: head, body });
+    expect(shown.status).toBe(200);
+    expect(shown.body.value).toBe(app.formData.idNumber);
+    const [row] = (await audit.list({ action: 'pii.reveal', limit: 10 })).items;
+    expect(row).toMatchObject({
+      actorId: 'st-hrss-head',
+      objectId: submitted.body.id,
+      details: { field: 'idNumber', purpose: '核对申请人身份' },
+    });
+    expect(JSON.stringify(row)).not.toContain(app.formData.idNumber);
+  });
+
   it('keeps a chain that verifies, without a clear ID or phone number in it', async () => {
     const result = await audit.verify({ publicKeys: [] });
     expect(result.ok).toBe(true);

@@ -84,6 +84,7 @@ describe(`authorization matrix: every route × every role (${dialect})`, () => {
     ccTask: { staffIds: ['st-hrss-clerk-2'] },
     commentTask: { comment: '请核对' },
     syncOrg: { dryRun: true },
+    revealCasePii: { field: 'idNumber', purpose: '核对申请人身份' },
   };
 
   it('answers each caller as the matrix says', async () => {

@@ -83,6 +83,7 @@ export const MATRIX: Record<string, string> = {
   staffCase: TASK_SCOPED,
   staffUrge: TASK_SCOPED,
   superviseCase: SUPERVISE,
+  revealCasePii: '1133o333333', // 部门负责人 (of the case's department) only
   // administration (三员: only the 系统管理员 configures)
   publishCatalog: SYSADMIN,
   listServiceVersions: SYSADMIN,

@@ -62,6 +62,24 @@ export class CaseRecords {
   }
 
   /**
+   * The full value of one sensitive field (ID or phone number) of a case, for a staff member whose
+   * permission and stated purpose the caller has checked and put on the audit record. Undefined when the
+   * case does not exist; a validation error when the field is not a sensitive field of its form.
+   */
+  async reveal(caseId: string, field: string): Promise<string | null | undefined> {
+    const row = await this.repo.findById(caseId);
+    if (!row) return undefined;
+    const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
+    if (!form?.sensitiveFields.has(field)) {
+      throw errors.validation([
+        { pointer: '/field', code: 'not_sensitive', message: '该字段不是需要查看原文的个人信息字段' },
+      ]);
+    }
+    const value = (JSON.parse(row.form_data) as Record<string, unknown>)[field];
+    return typeof value === 'string' ? value : null;
+  }
+
+  /**
    * Validates the applicant's corrected form data against the case's own form version (masked ID and
    * phone numbers stand for the values already on the case) and returns what to store.
    */

@@ -13,6 +13,7 @@ export const PERMISSIONS = {
   'cases.urge': '催办',
   'cases.supervise': '督办、改派',
   'reports.read': '查看统计报表',
+  'pii.reveal': '查看个人信息原文（需说明目的，留审计记录）',
   'catalog.publish': '发布事项、表单',
   'flows.publish': '发布、迁移流程',
   'workflow.integrate': '回报外部系统的办理结果',
@@ -31,7 +32,7 @@ export type Permission = keyof typeof PERMISSIONS;
 export const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
   clerk: ['tasks.work', 'cases.read', 'cases.urge'],
   approver: ['tasks.work', 'cases.read', 'cases.urge'],
-  'department-head': ['tasks.work', 'cases.read', 'cases.urge', 'reports.read'],
+  'department-head': ['tasks.work', 'cases.read', 'cases.urge', 'reports.read', 'pii.reveal'],
   supervisor: ['tasks.work', 'cases.read', 'cases.urge', 'cases.supervise', 'reports.read'],
   'report-viewer': ['reports.read'],
   'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate', 'org.sync'],

@@ -1,7 +1,8 @@
 import type { FlowDefinition } from '@gcrm/config/catalog';
 import type { Context } from 'koa';
 import type { CitizenPrincipal, StaffPrincipal } from '../identity';
-import type { RouteDefiner, RouteSpec } from '../platform/http/route';
+import { AppError } from '../platform/errors';
+import type { JsonSchema, RouteDefiner, RouteSpec } from '../platform/http/route';
 import type { FlowMigrator } from './flow-migration';
 import type { FlowStore } from './flow-store';
 import {
@@ -181,6 +182,77 @@ export function staffRoutes(api: RouteDefiner, workflow: WorkflowService) {
     handler: async (ctx) => {
       await workflow.supervise(staffOf(ctx), idOf(ctx), bodyOf(ctx));
       ctx.status = 204;
+    },
+  });
+}
+
+const RevealBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['field', 'purpose'],
+  properties: {
+    field: { type: 'string', title: '字段', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
+    purpose: { type: 'string', title: '查看目的', minLength: 4, maxLength: 200 },
+  },
+};
+
+/**
+ * 查看个人信息原文: the full ID or phone number of a case for a staff member whose role allows it, for a
+ * stated purpose. The audit row (who, which case and field, why — never the value) is written before
+ * the value is read; if it cannot be written, nothing is revealed.
+ */
+export function revealRoutes(
+  api: RouteDefiner,
+  workflow: WorkflowService,
+  audit: {
+    append(
+      entry: Record<string, unknown> & {
+        actorType: string;
+        actorId: string | null;
+        action: string;
+        result: 'success';
+      },
+    ): Promise<unknown>;
+  },
+) {
+  api.define({
+    method: 'post',
+    path: '/staff/cases/:id/reveal',
+    operationId: 'revealCasePii',
+    summary: '查看办件中身份证号、手机号的原文（需说明目的，留审计记录）',
+    tags: ['staff'],
+    auth: 'staff',
+    permission: 'pii.reveal',
+    params: CaseIdParams,
+    body: RevealBody,
+    responses: { 200: { description: '字段原文' }, 404: { description: '不存在或不在本人权限范围内' } },
+    handler: async (ctx) => {
+      const { field, purpose } = bodyOf(ctx) as { field: string; purpose: string };
+      const caseId = idOf(ctx);
+      ctx.body = await workflow.revealCasePii(staffOf(ctx), caseId, field, async () => {
+        try {
+          await audit.append({
+            actorType: 'staff',
+            actorId: staffOf(ctx),
+            action: 'pii.reveal',
+            objectType: 'case',
+            objectId: caseId,
+            result: 'success',
+            ip: ctx.ip,
+            requestId: (ctx.state as { requestId?: string }).requestId ?? null,
+            details: { field, purpose },
+          });
+        } catch {
+          throw new AppError({
+            status: 503,
+            code: 'audit_unavailable',
+            title: '审计日志不可用',
+            detail: '审计日志暂时无法写入，不能查看个人信息原文，请稍后重试',
+            headers: { 'Retry-After': '5' },
+            level: 'error',
+          });
+        }
+      });
     },
   });
 }

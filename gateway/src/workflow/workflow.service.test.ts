@@ -36,6 +36,7 @@ function casePort(facts: Record<string, unknown> = {}) {
       }
     },
     view: async () => ({}),
+    reveal: async () => undefined,
     validateCorrection: async () => {
       throw new Error('not used');
     },

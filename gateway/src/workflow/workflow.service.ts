@@ -36,6 +36,7 @@ export interface CasePort {
   /** Status changes and timeline entries of several cases, added to a batch of the caller's transaction. */
   recordProgress(tx: Tx, batch: CaseProgressBatch, statements: SqlBatch): void;
   view(caseId: string): Promise<unknown>;
+  reveal(caseId: string, field: string): Promise<string | null | undefined>;
   validateCorrection(
     citizenId: string,
     caseId: string,
@@ -371,6 +372,19 @@ export class WorkflowService implements CaseFlowStarter {
       progress: this.progress(state, index),
       tasks: state.tasks.filter((t) => t.kind === 'approval').map((t) => this.presentTask(t)),
     };
+  }
+
+  /**
+   * The full value of a case's ID or phone number field for a staff member allowed to see it (the
+   * route checks the permission and puts the purpose on the audit record first); a case outside the
+   * staff member's scope answers 404 like a missing one.
+   */
+  async revealCasePii(staffId: string, caseId: string, field: string, beforeReveal: () => Promise<void>) {
+    await this.loadVisible({ caseId }, staffId);
+    await beforeReveal();
+    const value = await this.cases.reveal(caseId, field);
+    if (value === undefined) throw errors.notFound('case_not_found', '未找到该办件');
+    return { caseId, field, value };
   }
 
   /** For the citizen's case page: who has the case now, in plain words. */

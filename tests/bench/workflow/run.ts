@@ -141,6 +141,7 @@ async function ours() {
       }),
       recordProgress: (tx, batch, statements) => casesRepo.recordProgress(tx, batch, statements),
       view: async () => ({}),
+      reveal: async () => undefined,
       validateCorrection: async () => {
         throw new Error('not used');
       },
