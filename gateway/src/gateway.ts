@@ -77,6 +77,7 @@ import {
   orgSyncMigrations,
   StaffIdentities,
   seedOrg,
+  staffIdentityRoutes,
   wecomOrgSource,
 } from './org';
 import { shippedCalendar } from './platform/calendar';
@@ -341,6 +342,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     loginLimit,
   );
   orgAdminRoutes(api, orgSync, orgSources);
+  staffIdentityRoutes(api, db, identities, (id) => org.staff(id) !== undefined);
   if (config.env !== 'production') {
     staffSandboxRoutes(api, identity, (id) => org.staff(id) !== undefined, loginLimit, staffSessions);
   }

@@ -64,6 +64,32 @@ describe(`staff 免登 through DingTalk and WeCom, and org sync (${dialect})`, (
     expect((await api('/staff/me', { token })).status).toBe(401);
   });
 
+  it('lets a 安全管理员 link a legacy OA account (and a platform user) to a staff member by hand', async () => {
+    const security = await t.staffLogin('st-admin-security');
+    const linked = await api('/admin/staff/st-hrss-clerk-1/identities/oa', {
+      method: 'PUT',
+      token: security,
+      body: { externalId: 'weaver-00231' },
+    });
+    expect(linked.status).toBe(204);
+    const dingtalk = t.gateway.dingtalkSimulator!;
+    await api('/admin/staff/st-hrss-clerk-1/identities/dingtalk', {
+      method: 'PUT',
+      token: security,
+      body: { externalId: 'wangfang', unionId: 'u-wangfang' },
+    });
+    const list = await api('/admin/staff/st-hrss-clerk-1/identities', { token: security });
+    expect(
+      list.body.items.map((i: { provider: string; externalId: string }) => [i.provider, i.externalId]),
+    ).toEqual([
+      ['dingtalk', 'wangfang'],
+      ['oa', 'weaver-00231'],
+    ]);
+    const signedIn = await api('/auth/dingtalk', { body: { authCode: dingtalk.mintAuthCode('wangfang') } });
+    const me = await api('/staff/me', { token: signedIn.body.accessToken });
+    expect(me.body.id).toBe('st-hrss-clerk-1');
+  });
+
   it('signs a WeCom member in after the sync; a garbage code is refused', async () => {
     const wecom = t.gateway.wecomSimulator!;
     expect((await sync('wecom')).status).toBe(200);

@@ -65,6 +65,7 @@ describe(`authorization matrix: every route × every role (${dialect})`, () => {
       .replace('{serviceCode}', 'hrss.maternity-allowance')
       .replace('/forms/{id}/versions/{version}', '/forms/maternity-allowance/versions/1')
       .replace('/flows/{id}/', '/flows/maternity-allowance/')
+      .replace('/identities/{provider}', '/identities/oa')
       .replace('{provider}', 'dingtalk')
       .replace('/staff/tasks/{id}', `/staff/tasks/${taskId}`)
       .replace('/staff/cases/{id}', `/staff/cases/${caseId}`)
@@ -84,6 +85,7 @@ describe(`authorization matrix: every route × every role (${dialect})`, () => {
     ccTask: { staffIds: ['st-hrss-clerk-2'] },
     commentTask: { comment: '请核对' },
     syncOrg: { dryRun: true },
+    linkStaffIdentity: { externalId: 'oa-account-1' },
     revealCasePii: { field: 'idNumber', purpose: '核对申请人身份' },
   };
 

@@ -9,6 +9,7 @@
  *   {@link OrgRepository.replaceAll} / {@link OrgRepository.upsert} and then `reload()` the directory.
  */
 
+export { staffIdentityRoutes } from './identity.routes';
 export { checkOrg, OrgDataError, type OrgProblem } from './org.check';
 export { orgMigrations } from './org.migrations';
 export { type OrgChanges, type OrgRecords, OrgRepository, type OrgStaffRecord } from './org.repository';
