@@ -14,7 +14,7 @@ import {
 import { createAccessTokenProvider, type TokenCache } from './transport/access-token';
 import { createDingtalkHttp } from './transport/http';
 
-export { createMemoryTokenCache } from './memory-token-cache';
+export { createMemoryTokenCache } from '../core/transport/memory-token-cache';
 
 /** The root department's id on DingTalk. */
 export const ROOT_DEPT_ID = 1;

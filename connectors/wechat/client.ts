@@ -4,7 +4,7 @@ import { createAccessTokenProvider, type TokenCache } from './transport/access-t
 import { createWechatHttp } from './transport/http';
 import type { WechatConfig } from './wechat-config';
 
-export { createMemoryTokenCache } from './memory-token-cache';
+export { createMemoryTokenCache } from '../core/transport/memory-token-cache';
 
 /** Client for one mini-program app. */
 export interface WechatClient {

@@ -12,7 +12,7 @@ import { createAccessTokenProvider, type TokenCache } from './transport/access-t
 import { createWecomHttp } from './transport/http';
 import type { WecomConfig } from './wecom-config';
 
-export { createMemoryTokenCache } from './memory-token-cache';
+export { createMemoryTokenCache } from '../core/transport/memory-token-cache';
 
 /** Client for one WeCom app (platforms.md §3). */
 export interface WecomClient {

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createSimulatorListener } from '../../core/simulator/listener';
+import { copyStats } from '../../core/simulator/request-stats';
 import { createFaultRegistry, type DingtalkSimulatorFault } from './faults';
 import type { DingtalkOrgFixture } from './org';
 import { createRequestHandler, type RateLimits, type SimulatorStats } from './server';
@@ -67,41 +67,21 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
     codeTtlSeconds,
     ...(opts.org ? { org: opts.org } : {}),
   });
-  const faults = createFaultRegistry();
+  const faults = createFaultRegistry<DingtalkSimulatorFault>();
   const stats: SimulatorStats = { total: 0, byPath: {} };
   const timers = new Set<NodeJS.Timeout>();
   const limits: RateLimits = { appQps: 20, globalQps: 1000, ...opts.rateLimits };
-  const server: Server = createServer(
+  const listener = createSimulatorListener(
+    'DingTalk',
     createRequestHandler({ state, faults, stats, limits, codeTtlSeconds, timers }),
+    timers,
   );
-  let baseUrl: string | null = null;
 
   return {
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          baseUrl = `http://${hostPart}:${address.port}`;
-          resolve(baseUrl);
-        });
-      });
-    },
-    close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      baseUrl = null;
-      if (!server.listening) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    listen: listener.listen,
+    close: listener.close,
     get url() {
-      if (baseUrl === null) throw new Error('DingTalk simulator is not listening');
-      return baseUrl;
+      return listener.url();
     },
     mintAuthCode: (userid) => state.mintAuthCode(userid),
     advanceClock: (seconds) => state.advanceClock(seconds),
@@ -110,7 +90,7 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
     revokeAccessToken: () => state.revokeAccessToken(),
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    stats: () => ({ total: stats.total, byPath: { ...stats.byPath } }),
+    stats: () => copyStats(stats),
     isAccessTokenValid: (token) => state.checkAccessToken(token) === 0,
   };
 }

@@ -1,41 +1,10 @@
 // Raw HTTP helpers and fixtures for DingTalk simulator tests: they look at the wire, not through the client.
+import { getJson } from '../../core/testing/raw-http';
 import type { DingtalkOrgFixture } from './org';
 
+export { getJson, postJson, type RawAnswer } from '../../core/testing/raw-http';
+
 export const APP = { appKey: 'dingsimappkey0001', appSecret: 'sim-dingtalk-secret-0123456789abcdef' };
-
-export interface RawAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function answer(response: Response): Promise<RawAnswer> {
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-export async function getJson(
-  base: string,
-  path: string,
-  query: Record<string, string> = {},
-): Promise<RawAnswer> {
-  const url = new URL(path, base);
-  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-  return answer(await fetch(url));
-}
-
-export async function postJson(
-  base: string,
-  path: string,
-  body: unknown,
-  query: Record<string, string> = {},
-  method = 'POST',
-): Promise<RawAnswer> {
-  const url = new URL(path, base);
-  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
-  init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  return answer(await fetch(url, init));
-}
 
 export async function fetchToken(base: string): Promise<string> {
   const { body } = await getJson(base, '/gettoken', { appkey: APP.appKey, appsecret: APP.appSecret });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRecordingTokenCache, type TokenCacheWrite } from '../../core/testing/recording-token-cache';
 import { createDingtalkClient, createMemoryTokenCache, type DingtalkClient } from '../client';
 import { DingtalkApiError } from '../errors';
 import { createDingtalkSimulator, type DingtalkSimulator } from '../simulator/simulator';
@@ -7,19 +8,11 @@ import { accessTokenCacheKey, cacheTtlSeconds, isStaleTokenError, type TokenCach
 
 let sim: DingtalkSimulator;
 let client: DingtalkClient;
-let sets: { key: string; value: string; ttl: number }[];
+let sets: TokenCacheWrite[];
 let cacheClockOffsetMs: number;
 
-/** Memory cache that records writes and shares a movable clock with the test. */
 function recordingCache(): TokenCache {
-  const inner = createMemoryTokenCache({ now: () => Date.now() + cacheClockOffsetMs });
-  return {
-    get: (key) => inner.get(key),
-    async set(key, value, ttl) {
-      sets.push({ key, value, ttl });
-      await inner.set(key, value, ttl);
-    },
-  };
+  return createRecordingTokenCache(sets, () => Date.now() + cacheClockOffsetMs);
 }
 
 const calls = (path: string) => sim.stats().byPath[path] ?? 0;

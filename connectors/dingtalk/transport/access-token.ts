@@ -1,30 +1,16 @@
+import {
+  type AccessTokenProvider,
+  cacheTtlSeconds,
+  createAccessTokenProvider as createSharedProvider,
+  readTokenBody,
+  TOKEN_REFRESH_MARGIN_SECONDS,
+} from '../../core/transport/access-token';
+import type { TokenCache } from '../../core/transport/token-cache';
 import { DingtalkApiError, DingtalkTransportError } from '../errors';
 import type { DingtalkHttp } from './http';
 
-/**
- * Shared key/value store for access tokens (Redis in the gateway, memory in tests).
- * Values must expire after `ttlSeconds`. Same contract as the WeChat connector's port.
- */
-export interface TokenCache {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
-}
-
-/** Obtains, caches and refreshes the app's access token via `GET /gettoken`. */
-export interface AccessTokenProvider {
-  /** Cached token, or one fetched from DingTalk on a miss (one fetch per process at a time). */
-  get(): Promise<string>;
-  /**
-   * Forget the cached token. With `staleToken`, only when the cache still holds that token, so a
-   * token another caller has just refreshed is not thrown away.
-   */
-  invalidate(staleToken?: string): Promise<void>;
-  /** Run `fn` with a token; on an invalid/expired-token answer invalidate, refetch once, retry once. */
-  withAccessToken<T>(fn: (accessToken: string) => Promise<T>): Promise<T>;
-}
-
-/** Cache entries lapse this long before DingTalk's expiry, so no caller holds a token about to die. */
-export const TOKEN_REFRESH_MARGIN_SECONDS = 300;
+export type { AccessTokenProvider, TokenCache };
+export { cacheTtlSeconds, TOKEN_REFRESH_MARGIN_SECONDS };
 
 const GETTOKEN_PATH = '/gettoken';
 
@@ -49,70 +35,26 @@ export function isStaleTokenError(error: unknown): boolean {
 }
 
 /**
- * Cache time for a token that lives `expiresIn` more seconds: lapse {@link TOKEN_REFRESH_MARGIN_SECONDS}
- * early; a token with less than that left (the platform handed back a dying one) is kept to its end,
- * so callers do not refetch it every second. At least 1 s.
+ * The app's access token via `GET /gettoken`. gettoken returns the same token while it is valid (and
+ * renews it, §2.2), so instances fetching concurrently all cache the same value.
  */
-export function cacheTtlSeconds(expiresIn: number): number {
-  const seconds = Math.floor(expiresIn);
-  return Math.max(
-    1,
-    seconds > TOKEN_REFRESH_MARGIN_SECONDS ? seconds - TOKEN_REFRESH_MARGIN_SECONDS : seconds,
-  );
-}
-
 export function createAccessTokenProvider(deps: {
   http: DingtalkHttp;
   appKey: string;
   appSecret: string;
   cache: TokenCache;
 }): AccessTokenProvider {
-  const key = accessTokenCacheKey(deps.appKey);
-  let inFlight: Promise<string> | null = null;
-  // A TokenCache has no delete: remember the token we dropped and treat it as a miss until replaced.
-  let rejected: string | null = null;
-
-  async function fetchAndStore(): Promise<string> {
-    const body = await deps.http.get(GETTOKEN_PATH, { appkey: deps.appKey, appsecret: deps.appSecret });
-    const token = body.access_token;
-    const expiresIn = body.expires_in;
-    if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number') {
-      throw new DingtalkTransportError(GETTOKEN_PATH, 'token response without access_token/expires_in');
-    }
-    await deps.cache.set(key, token, cacheTtlSeconds(expiresIn));
-    rejected = null;
-    return token;
-  }
-
-  async function get(): Promise<string> {
-    const cached = await deps.cache.get(key);
-    if (cached && cached !== rejected) return cached;
-    // Single-flight inside this process only: gettoken returns the same token while it is valid (and
-    // renews it, §2.2), so instances fetching concurrently all cache the same value.
-    if (!inFlight) {
-      inFlight = fetchAndStore().finally(() => {
-        inFlight = null;
-      });
-    }
-    return inFlight;
-  }
-
-  async function invalidate(staleToken?: string): Promise<void> {
-    const cached = await deps.cache.get(key);
-    if (cached === null) return;
-    if (staleToken === undefined || cached === staleToken) rejected = cached;
-  }
-
-  async function withAccessToken<T>(fn: (accessToken: string) => Promise<T>): Promise<T> {
-    const token = await get();
-    try {
-      return await fn(token);
-    } catch (error) {
-      if (!isStaleTokenError(error)) throw error;
-      await invalidate(token);
-      return fn(await get());
-    }
-  }
-
-  return { get, invalidate, withAccessToken };
+  return createSharedProvider({
+    cacheKey: accessTokenCacheKey(deps.appKey),
+    cache: deps.cache,
+    async fetchToken() {
+      const body = await deps.http.get(GETTOKEN_PATH, { appkey: deps.appKey, appsecret: deps.appSecret });
+      const fetched = readTokenBody(body);
+      if (!fetched) {
+        throw new DingtalkTransportError(GETTOKEN_PATH, 'token response without access_token/expires_in');
+      }
+      return fetched;
+    },
+    isStaleTokenError,
+  });
 }

@@ -1,19 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { asObject, MAX_BODY_BYTES, readBody, sendJson } from '../../core/simulator/http-io';
+import { delayOrDrop } from '../../core/simulator/inject-fault';
+import { countRequest, routePaths, type SimulatorStats } from '../../core/simulator/request-stats';
+import {
+  BadRequest,
+  sandboxAddFault,
+  sandboxAdvanceClock,
+  sandboxClearFaults,
+} from '../../core/simulator/sandbox';
 import { errorBody } from './errcodes';
 import { type FaultRegistry, parseFault } from './faults';
 import type { SimulatorState, WireResult } from './state';
 
 /** Request bodies above this size are refused with HTTP 400. */
-export const MAX_BODY_BYTES = 64 * 1024;
-const MAX_ADVANCE_SECONDS = 10 * 366 * 86_400;
+export { MAX_BODY_BYTES };
+
 /** Documentation-range addresses (RFC 5737): the simulator has no real egress IPs. */
 const CALLBACK_IPS = ['203.0.113.10', '203.0.113.11'];
 
-export interface SimulatorStats {
-  total: number;
-  /** Requests per URL path (unknown paths are counted under `(unknown)`). */
-  byPath: Record<string, number>;
-}
+export type { SimulatorStats };
 
 interface Request {
   query: URLSearchParams;
@@ -22,8 +27,6 @@ interface Request {
 }
 
 type Route = (request: Request) => { status: number; body: unknown };
-
-class BadRequest extends Error {}
 
 export interface HandlerDeps {
   state: SimulatorState;
@@ -86,61 +89,37 @@ export function createRequestHandler(deps: HandlerDeps) {
       const code = state.mintLoginCode(b.openid, b.unionid as string | undefined);
       return { status: 200, body: { code, expires_in: deps.codeTtlSeconds } };
     },
-    'POST /__sandbox/clock': ({ json }) => {
-      const seconds = asObject(json()).advanceSeconds;
-      if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= MAX_ADVANCE_SECONDS)) {
-        throw new BadRequest('advanceSeconds must be a number >= 0');
-      }
-      state.advanceClock(seconds);
-      return { status: 200, body: { now: state.now() } };
-    },
-    'POST /__sandbox/faults': ({ json }) => {
-      const fault = parseFault(json());
-      if (typeof fault === 'string') throw new BadRequest(fault);
-      faults.add(fault);
-      return { status: 200, body: { ok: true } };
-    },
-    'DELETE /__sandbox/faults': () => {
-      faults.clear();
-      return { status: 200, body: { ok: true } };
-    },
+    'POST /__sandbox/clock': ({ json }) => ({
+      status: 200,
+      body: sandboxAdvanceClock(state, asObject(json())),
+    }),
+    'POST /__sandbox/faults': ({ json }) => ({
+      status: 200,
+      body: sandboxAddFault(faults, parseFault, json()),
+    }),
+    'DELETE /__sandbox/faults': () => ({ status: 200, body: sandboxClearFaults(faults) }),
   };
-  const knownPaths = new Set(Object.keys(routes).map((key) => key.slice(key.indexOf(' ') + 1)));
+  const knownPaths = routePaths(routes);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://simulator.invalid');
     } catch {
-      return send(res, 400, { error: 'bad request line' });
+      return sendJson(res, 400, { error: 'bad request line' });
     }
     const path = url.pathname;
-    deps.stats.total += 1;
-    const statsKey = knownPaths.has(path) ? path : '(unknown)';
-    deps.stats.byPath[statsKey] = (deps.stats.byPath[statsKey] ?? 0) + 1;
+    countRequest(deps.stats, knownPaths, path);
 
     const raw = await readBody(req);
-    if (raw === null) return send(res, 400, { error: `body exceeds ${MAX_BODY_BYTES} bytes` });
+    if (raw === null) return sendJson(res, 400, { error: `body exceeds ${MAX_BODY_BYTES} bytes` });
 
     const fault = path.startsWith('/__sandbox/') ? undefined : faults.take(path);
-    if (fault?.latencyMs) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          deps.timers.delete(timer);
-          resolve();
-        }, fault.latencyMs);
-        deps.timers.add(timer);
-      });
-      if (res.destroyed) return;
-    }
-    if (fault?.drop) {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.errcode !== undefined) return send(res, 200, errorBody(fault.errcode));
+    if (await delayOrDrop(fault, req, res, deps.timers)) return;
+    if (fault?.errcode !== undefined) return sendJson(res, 200, errorBody(fault.errcode));
 
     const route = routes[`${req.method} ${path}`];
-    if (!route) return send(res, 404, { error: 'not found' });
+    if (!route) return sendJson(res, 404, { error: 'not found' });
     const json = () => {
       if (raw.length === 0) throw new BadRequest('JSON body required');
       try {
@@ -151,46 +130,16 @@ export function createRequestHandler(deps: HandlerDeps) {
     };
     try {
       const answer = route({ query: url.searchParams, json });
-      send(res, answer.status, answer.body);
+      sendJson(res, answer.status, answer.body);
     } catch (error) {
-      if (error instanceof BadRequest) return send(res, 400, { error: error.message });
+      if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });
       throw error;
     }
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => {
-      if (!res.headersSent && !res.destroyed) send(res, 500, { errcode: -1, errmsg: 'system error' });
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { errcode: -1, errmsg: 'system error' });
     });
   };
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-/** Whole body, or null when it is larger than {@link MAX_BODY_BYTES} (read to the end and discarded). */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createSimulatorListener } from '../../core/simulator/listener';
+import { copyStats } from '../../core/simulator/request-stats';
 import { createFaultRegistry, type SimulatorFault } from './faults';
 import { createRequestHandler, type SimulatorStats } from './server';
 import { type AccessTokenCheck, createSimulatorState } from './state';
@@ -60,41 +60,23 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
   const faults = createFaultRegistry();
   const stats: SimulatorStats = { total: 0, byPath: {} };
   const timers = new Set<NodeJS.Timeout>();
-  const server: Server = createServer(createRequestHandler({ state, faults, stats, codeTtlSeconds, timers }));
-  let baseUrl: string | null = null;
+  const listener = createSimulatorListener(
+    'WeChat',
+    createRequestHandler({ state, faults, stats, codeTtlSeconds, timers }),
+    timers,
+  );
 
   return {
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          baseUrl = `http://${hostPart}:${address.port}`;
-          resolve(baseUrl);
-        });
-      });
-    },
-    close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      baseUrl = null;
-      if (!server.listening) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    listen: listener.listen,
+    close: listener.close,
     get url() {
-      if (baseUrl === null) throw new Error('WeChat simulator is not listening');
-      return baseUrl;
+      return listener.url();
     },
     mintLoginCode: (openid, unionid) => state.mintLoginCode(openid, unionid),
     advanceClock: (seconds) => state.advanceClock(seconds),
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    stats: () => ({ total: stats.total, byPath: { ...stats.byPath } }),
+    stats: () => copyStats(stats),
     checkAccessToken: (token) => state.checkAccessToken(token),
   };
 }

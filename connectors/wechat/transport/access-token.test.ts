@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRecordingTokenCache, type TokenCacheWrite } from '../../core/testing/recording-token-cache';
 import { createMemoryTokenCache, createWechatClient, type WechatClient } from '../client';
 import { WechatApiError } from '../errors';
 import { createWechatSimulator, type WechatSimulator } from '../simulator/simulator';
@@ -8,19 +9,11 @@ import type { WechatHttp } from './http';
 
 let sim: WechatSimulator;
 let client: WechatClient;
-let sets: { key: string; value: string; ttl: number }[];
+let sets: TokenCacheWrite[];
 let cacheClockOffsetMs: number;
 
-/** Memory cache that records writes and shares a movable clock with the test. */
 function recordingCache(): TokenCache {
-  const inner = createMemoryTokenCache({ now: () => Date.now() + cacheClockOffsetMs });
-  return {
-    get: (key) => inner.get(key),
-    async set(key, value, ttl) {
-      sets.push({ key, value, ttl });
-      await inner.set(key, value, ttl);
-    },
-  };
+  return createRecordingTokenCache(sets, () => Date.now() + cacheClockOffsetMs);
 }
 
 const calls = (path: string) => sim.stats().byPath[path] ?? 0;

@@ -1,18 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_BODY_BYTES, parseJsonObject, readBody, sendJson } from '../../core/simulator/http-io';
+import { delayOrDrop } from '../../core/simulator/inject-fault';
+import { countRequest, routePaths, type SimulatorStats } from '../../core/simulator/request-stats';
+import {
+  BadRequest,
+  sandboxAddFault,
+  sandboxAdvanceClock,
+  sandboxClearFaults,
+} from '../../core/simulator/sandbox';
+import { createSlidingWindow } from '../../core/simulator/sliding-window';
 import { errorBody } from './errcodes';
 import { type FaultRegistry, parseFault } from './faults';
-import { createSlidingWindow } from './rate-limit';
 import type { WecomState, WireResult } from './state';
 
-/** Request bodies above this size are refused (errcode 40058 on wire paths, HTTP 400 on sandbox paths). */
-export const MAX_BODY_BYTES = 64 * 1024;
-const MAX_ADVANCE_SECONDS = 10 * 366 * 86_400;
+export type { SimulatorStats };
 
-export interface SimulatorStats {
-  total: number;
-  /** Requests per URL path (unknown paths are counted under `(unknown)`). */
-  byPath: Record<string, number>;
-}
+/** Request bodies above this size are refused (errcode 40058 on wire paths, HTTP 400 on sandbox paths). */
+export { MAX_BODY_BYTES };
 
 export interface RateLimits {
   /** Calls per minute per (corp, API) before 45009. */
@@ -30,8 +34,6 @@ interface WireRoute {
   auth: boolean;
   handle(request: Request & { body: Record<string, unknown> }): WireResult;
 }
-
-class BadRequest extends Error {}
 
 export interface HandlerDeps {
   state: WecomState;
@@ -92,24 +94,9 @@ export function createRequestHandler(deps: HandlerDeps) {
       const code = state.mintNonMemberCode(openid as string, externalUserid as string | undefined);
       return { code, expires_in: deps.codeTtlSeconds };
     },
-    'POST /__sandbox/clock': ({ body }) => {
-      const seconds = body?.advanceSeconds;
-      if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= MAX_ADVANCE_SECONDS)) {
-        throw new BadRequest('advanceSeconds must be a number >= 0');
-      }
-      state.advanceClock(seconds);
-      return { now: state.now() };
-    },
-    'POST /__sandbox/faults': ({ body }) => {
-      const fault = parseFault(body);
-      if (typeof fault === 'string') throw new BadRequest(fault);
-      faults.add(fault);
-      return { ok: true };
-    },
-    'DELETE /__sandbox/faults': () => {
-      faults.clear();
-      return { ok: true };
-    },
+    'POST /__sandbox/clock': ({ body }) => sandboxAdvanceClock(state, body),
+    'POST /__sandbox/faults': ({ body }) => sandboxAddFault(faults, parseFault, body),
+    'DELETE /__sandbox/faults': () => sandboxClearFaults(faults),
     'GET /__sandbox/org': () => state.getOrg(),
     'PUT /__sandbox/org': ({ body }) => {
       try {
@@ -120,9 +107,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       return { ok: true };
     },
   };
-  const knownPaths = new Set(
-    [...Object.keys(wire), ...Object.keys(sandbox)].map((key) => key.slice(key.indexOf(' ') + 1)),
-  );
+  const knownPaths = routePaths(wire, sandbox);
 
   function answerWire(path: string, route: WireRoute, request: Request): Record<string, unknown> {
     if (route.auth) {
@@ -141,93 +126,41 @@ export function createRequestHandler(deps: HandlerDeps) {
     try {
       url = new URL(req.url ?? '/', 'http://simulator.invalid');
     } catch {
-      return send(res, 400, { error: 'bad request line' });
+      return sendJson(res, 400, { error: 'bad request line' });
     }
     const path = url.pathname;
-    deps.stats.total += 1;
-    const statsKey = knownPaths.has(path) ? path : '(unknown)';
-    deps.stats.byPath[statsKey] = (deps.stats.byPath[statsKey] ?? 0) + 1;
+    countRequest(deps.stats, knownPaths, path);
     const isSandbox = path.startsWith('/__sandbox/');
 
     const raw = await readBody(req);
-    const body = raw === null ? null : parseObject(raw);
+    const body = raw === null ? null : parseJsonObject(raw);
     const key = `${req.method} ${path}`;
 
     if (isSandbox) {
       const route = sandbox[key];
-      if (!route) return send(res, 404, { error: 'not found' });
-      if (raw === null) return send(res, 400, { error: `body exceeds ${MAX_BODY_BYTES} bytes` });
+      if (!route) return sendJson(res, 404, { error: 'not found' });
+      if (raw === null) return sendJson(res, 400, { error: `body exceeds ${MAX_BODY_BYTES} bytes` });
       try {
-        return send(res, 200, route({ query: url.searchParams, body }));
+        return sendJson(res, 200, route({ query: url.searchParams, body }));
       } catch (error) {
-        if (error instanceof BadRequest) return send(res, 400, { error: error.message });
+        if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });
         throw error;
       }
     }
 
     const fault = faults.take(path);
-    if (fault?.latencyMs) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          deps.timers.delete(timer);
-          resolve();
-        }, fault.latencyMs);
-        deps.timers.add(timer);
-      });
-      if (res.destroyed) return;
-    }
-    if (fault?.drop) {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.errcode !== undefined) return send(res, 200, errorBody(fault.errcode));
+    if (await delayOrDrop(fault, req, res, deps.timers)) return;
+    if (fault?.errcode !== undefined) return sendJson(res, 200, errorBody(fault.errcode));
 
     const route = wire[key];
-    if (route) return send(res, 200, answerWire(path, route, { query: url.searchParams, body }));
+    if (route) return sendJson(res, 200, answerWire(path, route, { query: url.searchParams, body }));
     // Not a documented answer: the real server's reply to unknown paths was not checked.
-    return send(res, 404, { errcode: 404, errmsg: 'no such api (simulator)' });
+    return sendJson(res, 404, { errcode: 404, errmsg: 'no such api (simulator)' });
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => {
-      if (!res.headersSent && !res.destroyed) send(res, 500, errorBody(-1));
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, errorBody(-1));
     });
   };
-}
-
-/** The body as a JSON object; `{}` when empty; null when it is anything else. */
-function parseObject(raw: Buffer): Record<string, unknown> | null {
-  if (raw.length === 0) return {};
-  try {
-    const value: unknown = JSON.parse(raw.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Whole body, or null when it is larger than {@link MAX_BODY_BYTES} (read to the end and discarded). */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createSimulatorListener } from '../../core/simulator/listener';
+import { copyStats } from '../../core/simulator/request-stats';
 import { createFaultRegistry, type WecomSimulatorFault } from './faults';
 import type { WecomOrgFixture } from './org';
 import { createRequestHandler, type RateLimits, type SimulatorStats } from './server';
@@ -67,41 +67,21 @@ export function createWecomSimulator(opts: WecomSimulatorOptions): WecomSimulato
     codeTtlSeconds,
     ...(opts.org ? { org: opts.org } : {}),
   });
-  const faults = createFaultRegistry();
+  const faults = createFaultRegistry<WecomSimulatorFault>();
   const stats: SimulatorStats = { total: 0, byPath: {} };
   const timers = new Set<NodeJS.Timeout>();
   const limits: RateLimits = { callsPerMinute: 10_000, ...opts.rateLimits };
-  const server: Server = createServer(
+  const listener = createSimulatorListener(
+    'WeCom',
     createRequestHandler({ state, faults, stats, limits, codeTtlSeconds, timers }),
+    timers,
   );
-  let baseUrl: string | null = null;
 
   return {
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          baseUrl = `http://${hostPart}:${address.port}`;
-          resolve(baseUrl);
-        });
-      });
-    },
-    close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      baseUrl = null;
-      if (!server.listening) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    listen: listener.listen,
+    close: listener.close,
     get url() {
-      if (baseUrl === null) throw new Error('WeCom simulator is not listening');
-      return baseUrl;
+      return listener.url();
     },
     mintAuthCode: (userid, scope) => state.mintAuthCode(userid, scope),
     mintNonMemberCode: (openid, externalUserid) => state.mintNonMemberCode(openid, externalUserid),
@@ -111,7 +91,7 @@ export function createWecomSimulator(opts: WecomSimulatorOptions): WecomSimulato
     revokeAccessTokens: () => state.revokeAccessTokens(),
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    stats: () => ({ total: stats.total, byPath: { ...stats.byPath } }),
+    stats: () => copyStats(stats),
     checkAccessToken: (token) => state.checkAccessToken(token),
   };
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRecordingTokenCache, type TokenCacheWrite } from '../../core/testing/recording-token-cache';
 import { createMemoryTokenCache, createWecomClient, type WecomClient } from '../client';
 import { WecomApiError } from '../errors';
 import { createWecomSimulator, type WecomSimulator } from '../simulator/simulator';
@@ -7,18 +8,11 @@ import { accessTokenCacheKey, isStaleTokenError, type TokenCache } from './acces
 
 let sim: WecomSimulator;
 let client: WecomClient;
-let sets: { key: string; value: string; ttl: number }[];
+let sets: TokenCacheWrite[];
 let cacheClockOffsetMs: number;
 
 function recordingCache(): TokenCache {
-  const inner = createMemoryTokenCache({ now: () => Date.now() + cacheClockOffsetMs });
-  return {
-    get: (key) => inner.get(key),
-    async set(key, value, ttl) {
-      sets.push({ key, value, ttl });
-      await inner.set(key, value, ttl);
-    },
-  };
+  return createRecordingTokenCache(sets, () => Date.now() + cacheClockOffsetMs);
 }
 
 const calls = (path: string) => sim.stats().byPath[path] ?? 0;

@@ -1,4 +1,4 @@
-import type { TokenCache } from './transport/access-token';
+import type { TokenCache } from './token-cache';
 
 /** A process-local {@link TokenCache} for standalone use and tests. `now` defaults to `Date.now`. */
 export function createMemoryTokenCache(options: { now?: () => number } = {}): TokenCache {

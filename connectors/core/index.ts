@@ -1,0 +1,61 @@
+/**
+ * Plumbing shared by the WeChat, DingTalk and WeCom connectors. Each connector wires these pieces with
+ * what differs on its platform (token endpoint, stale-token errcodes, error classes, error bodies).
+ *
+ * - Transport: {@link TokenCache} port, {@link createMemoryTokenCache}, {@link createAccessTokenProvider}
+ *   (cache + single-flight + early refresh + refetch-once on a stale token), {@link createJsonHttp}.
+ * - Simulators: fault registry and parser, body/JSON I/O, sandbox clock/fault routes, request stats,
+ *   sliding-window rate limits, the listener.
+ * - Tests: `core/testing/` (raw wire helpers, a recording token cache); not exported here.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  createFaultRegistry,
+  type FaultRegistry,
+  MAX_FAULT_LATENCY_MS,
+  type SimulatorFault,
+} from './simulator/faults';
+export { asObject, MAX_BODY_BYTES, parseJsonObject, readBody, sendJson } from './simulator/http-io';
+export { delayOrDrop } from './simulator/inject-fault';
+export { createSimulatorListener, type SimulatorListener } from './simulator/listener';
+export {
+  BASE_FAULT_FIELDS,
+  DROP_FIELD,
+  ERRCODE_FIELD,
+  type FaultField,
+  flagField,
+  LATENCY_FIELD,
+  parseFault,
+  TIMES_FIELD,
+} from './simulator/parse-fault';
+export { copyStats, countRequest, routePaths, type SimulatorStats } from './simulator/request-stats';
+export {
+  BadRequest,
+  MAX_ADVANCE_SECONDS,
+  type SandboxClock,
+  sandboxAddFault,
+  sandboxAdvanceClock,
+  sandboxClearFaults,
+} from './simulator/sandbox';
+export { createSlidingWindow, type SlidingWindow } from './simulator/sliding-window';
+export {
+  type AccessTokenProvider,
+  type AccessTokenProviderOptions,
+  cacheTtlSeconds,
+  createAccessTokenProvider,
+  type FetchedToken,
+  readTokenBody,
+  TOKEN_REFRESH_MARGIN_SECONDS,
+} from './transport/access-token';
+export {
+  checkErrcode,
+  createJsonHttp,
+  type JsonBody,
+  type JsonHttp,
+  type JsonHttpOptions,
+  type TransportErrorFactory,
+} from './transport/json-http';
+export { createMemoryTokenCache } from './transport/memory-token-cache';
+export type { TokenCache } from './transport/token-cache';
