@@ -56,6 +56,7 @@ describe('loadConfig', () => {
   it('requires real credentials and keys in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'CRYPTO_MASTER_KEY',
       'DATABASE_URL',
       'JWT_KEY_ID',
       'JWT_PRIVATE_KEY',
@@ -73,6 +74,7 @@ describe('loadConfig', () => {
         WECHAT_APP_SECRET: '0123456789abcdef0123456789abcdef',
         JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
         JWT_KEY_ID: '2026-11',
+        CRYPTO_MASTER_KEY: 'ab'.repeat(32),
       },
       '/srv/app',
     );

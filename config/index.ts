@@ -38,6 +38,8 @@ export interface AppConfig {
   dingtalk?: { appKey: string; appSecret: string; apiBase?: string };
   /** WeCom self-built app, as `dingtalk`. */
   wecom?: { corpId: string; corpSecret: string; apiBase?: string };
+  /** Master key (64 hex) of personal-data encryption; unset outside production: generated under dataDir. */
+  cryptoMasterKey?: string;
   jwt: {
     /** PKCS#8 PEM of an ES256 key. Unset outside production: generated once under dataDir. */
     privateKeyPem?: string;
@@ -198,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
               (embedded ? undefined : 'https://qyapi.weixin.qq.com'),
           }
         : undefined,
+    cryptoMasterKey: raw.CRYPTO_MASTER_KEY as string | undefined,
     jwt: {
       privateKeyPem: raw.JWT_PRIVATE_KEY as string | undefined,
       keyId: raw.JWT_KEY_ID as string | undefined,

@@ -29,6 +29,7 @@ import {
   casesRoutes,
   DraftsService,
   draftRoutes,
+  FormPii,
 } from './cases';
 import {
   CatalogPublisher,
@@ -81,6 +82,7 @@ import {
   wecomOrgSource,
 } from './org';
 import { shippedCalendar } from './platform/calendar';
+import { cryptoMigrations, openFieldCipher } from './platform/crypto';
 import { migrate } from './platform/db/migrate';
 import { errors } from './platform/errors';
 import { adminToken } from './platform/http/admin-auth';
@@ -146,6 +148,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     staffAuthMigrations,
     workflowMigrations,
     auditMigrations,
+    cryptoMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -192,9 +195,11 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       },
     },
   );
-  const drafts = new DraftsService(db, catalog);
+  // ID and phone numbers in stored form data are SM4-encrypted (key ids, envelope keys, bound to their row).
+  const pii = new FormPii(await openFieldCipher(db, config));
+  const drafts = new DraftsService(db, catalog, pii);
   const casesRepo = new CasesRepository(db);
-  const cases = new CasesService(db, casesRepo, catalog, new CaseNumbers(db), drafts, materials);
+  const cases = new CasesService(db, casesRepo, catalog, new CaseNumbers(db), drafts, materials, pii);
 
   // The org directory comes from config/org/ until the DingTalk/WeCom org sync lands: kept in step with
   // the file outside production, seeded once (into an empty directory) in production.
@@ -275,7 +280,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     flows,
     org,
     shippedCalendar(),
-    new CaseRecords(casesRepo, catalog),
+    new CaseRecords(casesRepo, catalog, pii),
     {
       serviceName: (code) => catalog.get(code)?.definition.name,
       region: config.workflow.calendarRegion,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFieldCipher } from '../../gateway/src/platform/crypto';
 import { createDatabase } from '../../gateway/src/platform/db/database';
 import { dialect } from '../../gateway/test/test-env';
 import { fakeIdNumber, startTestGateway, type TestGateway } from '../../gateway/test/test-gateway';
@@ -304,7 +305,13 @@ describe(`catalog, forms and drafts (${dialect})`, () => {
         .select('form_data')
         .where('id', '=', fromDraft.body.id)
         .executeTakeFirstOrThrow();
-      expect(JSON.parse(row.form_data).spouseIdNumber).toBe(fakeIdNumber(7));
+      // Stored sealed (SM4, bound to this case's row); it is the full number the draft held.
+      const stored = JSON.parse(row.form_data).spouseIdNumber as string;
+      expect(stored).toMatch(/^v1\.[0-9a-f]{8}\./);
+      const cipher = await openFieldCipher(database.db, t.env.config);
+      expect(
+        cipher.decrypt(stored, { table: 'cases', column: 'form_data.spouseIdNumber', rowId: fromDraft.body.id }),
+      ).toBe(fakeIdNumber(7));
     } finally {
       await database.close();
     }

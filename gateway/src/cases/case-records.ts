@@ -4,6 +4,7 @@ import type { Tx } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
 import { presentCase } from './cases.presenter';
 import type { CasesRepository } from './cases.repository';
+import type { FormPii } from './form-pii';
 
 /** A case as the workflow sees it: the facts its conditions read. Never logged (form data holds personal data). */
 export interface CaseFacts {
@@ -19,12 +20,20 @@ export class CaseRecords {
   constructor(
     private readonly repo: CasesRepository,
     private readonly catalog: CatalogService,
+    private readonly pii: FormPii,
   ) {}
+
+  /** A case's form engine (its own version) and its form data in clear. */
+  private clear(row: { id: string; form_id: string | null; form_version: number | null; form_data: string }) {
+    const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
+    const data = this.pii.open({ table: 'cases', rowId: row.id }, form, JSON.parse(row.form_data));
+    return { form, data };
+  }
 
   async facts(caseId: string): Promise<CaseFacts | undefined> {
     const row = await this.repo.findById(caseId);
     if (!row) return undefined;
-    return factsOf(row);
+    return factsOf(row, this.clear(row).data);
   }
 
   recordProgress(
@@ -47,9 +56,9 @@ export class CaseRecords {
   async view(caseId: string) {
     const row = await this.repo.findById(caseId);
     if (!row) return undefined;
-    const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
+    const { form, data } = this.clear(row);
     return {
-      ...presentCase(row, await this.repo.events(caseId), this.catalog.get(row.service_code), form),
+      ...presentCase(row, await this.repo.events(caseId), this.catalog.get(row.service_code), form, data),
       formDefinition: form
         ? {
             title: form.form.title,
@@ -69,13 +78,13 @@ export class CaseRecords {
   async reveal(caseId: string, field: string): Promise<string | null | undefined> {
     const row = await this.repo.findById(caseId);
     if (!row) return undefined;
-    const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
+    const { form, data } = this.clear(row);
     if (!form?.sensitiveFields.has(field)) {
       throw errors.validation([
         { pointer: '/field', code: 'not_sensitive', message: '该字段不是需要查看原文的个人信息字段' },
       ]);
     }
-    const value = (JSON.parse(row.form_data) as Record<string, unknown>)[field];
+    const value = data[field];
     return typeof value === 'string' ? value : null;
   }
 
@@ -86,13 +95,13 @@ export class CaseRecords {
   async validateCorrection(citizenId: string, caseId: string, formData: Record<string, unknown>) {
     const row = await this.repo.findOwned(citizenId, caseId);
     if (!row) throw errors.notFound('case_not_found', '未找到该办件');
-    const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
+    const { form, data: current } = this.clear(row);
     if (!form) throw errors.conflict('form_unavailable', '该办件的表单版本已不可用，请联系受理部门');
-    const current = JSON.parse(row.form_data) as Record<string, unknown>;
     const input = form.hasMasked(formData) ? form.unmask(formData, current) : formData;
     const { data, errors: bad } = form.process(input, {}, '/formData');
     if (bad.length > 0) throw errors.validation(bad);
-    return { data, facts: factsOf({ ...row, form_data: JSON.stringify(data) }) };
+    // `data` is what will be stored: its personal data sealed for this case's row.
+    return { data: this.pii.seal({ table: 'cases', rowId: row.id }, form, data), facts: factsOf(row, data) };
   }
 
   updateFormData(tx: Tx, caseId: string, data: Record<string, unknown>, now: number): Promise<void> {
@@ -100,13 +109,10 @@ export class CaseRecords {
   }
 }
 
-function factsOf(row: {
-  form_data: string;
-  service_code: string;
-  channel: string;
-  case_number: string;
-}): CaseFacts {
-  const form = JSON.parse(row.form_data) as Record<string, unknown>;
+function factsOf(
+  row: { service_code: string; channel: string; case_number: string },
+  form: Record<string, unknown>,
+): CaseFacts {
   return {
     form,
     case: {

@@ -47,18 +47,20 @@ export function presentSummary(row: Summary, service: PublishedService | undefin
   };
 }
 
+/** `data`: the case's form data in clear (personal data decrypted); masked here on the way out. */
 export function presentCase(
   row: CaseRow,
   events: CaseEventRow[],
   service: PublishedService | undefined,
   form: FormEngine | undefined,
+  data: Record<string, unknown>,
 ) {
   return {
     ...presentSummary(row, service),
     form: row.form_id ? { id: row.form_id, version: row.form_version } : null,
     department: service?.definition.departments.map((d) => d.name).join('、') ?? null,
     // ID and phone numbers leave masked: the full values need a permission no citizen route has.
-    formData: masked(JSON.parse(row.form_data) as Record<string, unknown>, form),
+    formData: masked(data, form),
     timeline: events.map((e) => ({
       type: e.type,
       label: EVENT_LABELS[e.type] ?? e.type,

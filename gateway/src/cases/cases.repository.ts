@@ -127,7 +127,7 @@ export class CasesRepository {
   recentForms(citizenId: string, limit: number) {
     return this.db
       .selectFrom('cases')
-      .select(['form_id', 'form_version', 'form_data'])
+      .select(['id', 'form_id', 'form_version', 'form_data'])
       .where('citizen_id', '=', citizenId)
       .orderBy('created_at', 'desc')
       .limit(limit)

@@ -11,6 +11,7 @@ import { CaseWriter } from './case-writer';
 import { presentCase, presentSummary } from './cases.presenter';
 import type { CaseRow, CasesRepository, IdempotencyRow } from './cases.repository';
 import type { DraftsService } from './drafts';
+import type { FormPii } from './form-pii';
 
 export interface SubmitCaseInput {
   serviceCode: string;
@@ -75,6 +76,7 @@ export class CasesService {
     private readonly numbers: CaseNumbers,
     private readonly drafts: DraftsService,
     private readonly materials: CaseMaterials,
+    private readonly pii: FormPii,
     private readonly now: () => number = Date.now,
   ) {
     this.writer = new CaseWriter(db, repo, new OutboxWriter(db), (tx, flows) =>
@@ -120,7 +122,7 @@ export class CasesService {
       service_version: service.definition.version,
       channel: input.channel,
       status: 'submitted',
-      form_data: JSON.stringify(formData),
+      form_data: JSON.stringify(this.pii.seal({ table: 'cases', rowId: id }, service.form, formData)),
       created_at: now,
       updated_at: now,
       row_version: 1,
@@ -138,7 +140,7 @@ export class CasesService {
       note: null,
       created_at: now,
     };
-    const json = JSON.stringify(presentCase(row, [event], service, service.form));
+    const json = JSON.stringify(presentCase(row, [event], service, service.form, formData));
     const flow = service.definition.flow && this.flows ? await this.prepareFlow(row, formData) : undefined;
     const outcome = await this.writer.write({
       key: {
@@ -209,11 +211,13 @@ export class CasesService {
     // Another citizen's case answers exactly like a missing one: its existence is not disclosed.
     const row = await this.repo.findOwned(citizenId, id);
     if (!row) throw errors.notFound('case_not_found', '未找到该办件');
+    const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
     return presentCase(
       row,
       await this.repo.events(id),
       this.catalog.get(row.service_code),
-      row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined,
+      form,
+      this.pii.open({ table: 'cases', rowId: row.id }, form, JSON.parse(row.form_data)),
     );
   }
 
@@ -239,7 +243,10 @@ export class CasesService {
     const profile: Record<string, unknown> = {};
     for (const row of rows.reverse()) {
       const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
-      if (form) Object.assign(profile, form.profileValues(JSON.parse(row.form_data)));
+      if (form) {
+        const data = this.pii.open({ table: 'cases', rowId: row.id }, form, JSON.parse(row.form_data));
+        Object.assign(profile, form.profileValues(data));
+      }
     }
     return profile;
   }

@@ -3,6 +3,7 @@ import type { CatalogService } from '../catalog';
 import { migrateFormData } from '../catalog';
 import type { Db } from '../platform/db/database';
 import { errors } from '../platform/errors';
+import type { FormPii } from './form-pii';
 
 interface DraftTables {
   case_drafts: {
@@ -28,6 +29,7 @@ export class DraftsService {
   constructor(
     db: Db,
     private readonly catalog: CatalogService,
+    private readonly pii: FormPii,
   ) {
     this.db = db as Kysely<DraftTables>;
   }
@@ -44,14 +46,15 @@ export class DraftsService {
     const stored = await this.raw(citizenId, serviceCode);
     const form = service.form;
     // A masked ID or phone number sent back unchanged keeps the full value saved before.
-    const data = form.unmask(formData, stored ? JSON.parse(stored.form_data) : {});
+    const data = form.unmask(formData, stored ? this.stored(stored) : {});
+    const place = { table: 'case_drafts', rowId: `${citizenId}:${serviceCode}` };
     const row = {
       citizen_id: citizenId,
       service_code: serviceCode,
       form_id: form.form.id,
       form_version: form.form.version,
       channel,
-      form_data: JSON.stringify(data),
+      form_data: JSON.stringify(this.pii.seal(place, form, data)),
       updated_at: now,
     };
     if (stored) {
@@ -119,8 +122,17 @@ export class DraftsService {
       .executeTakeFirst();
   }
 
+  /** The form data as saved, personal data decrypted. */
+  private stored(row: DraftTables['case_drafts']): Record<string, unknown> {
+    return this.pii.open(
+      { table: 'case_drafts', rowId: `${row.citizen_id}:${row.service_code}` },
+      this.catalog.form(`${row.form_id}@${row.form_version}`),
+      JSON.parse(row.form_data) as Record<string, unknown>,
+    );
+  }
+
   private migrated(row: DraftTables['case_drafts']) {
-    const data = JSON.parse(row.form_data) as Record<string, unknown>;
+    const data = this.stored(row);
     const current = this.catalog.get(row.service_code)?.form;
     if (!current || current.form.id !== row.form_id || current.form.version === row.form_version) {
       return { data, version: row.form_version, migratedFrom: null as number | null };

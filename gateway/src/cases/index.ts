@@ -7,3 +7,4 @@ export { casesRoutes } from './cases.routes';
 export { type CaseFlowStarter, CasesService, type StartedCase, type SubmitCaseInput } from './cases.service';
 export { DraftsService } from './drafts';
 export { draftRoutes } from './drafts.routes';
+export { FormPii } from './form-pii';

@@ -60,3 +60,5 @@ export {
   sm2Verify,
   sm3,
 } from './sm';
+export { cryptoMigrations, SqlKeyStore } from './sql-key-store';
+export { openFieldCipher } from './open-field-cipher';

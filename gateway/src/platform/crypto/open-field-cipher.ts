@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppConfig } from '@gcrm/config';
+import type { Db } from '../db/database';
+import { FieldCipher } from './field-cipher';
+import { ConfigKeyProvider } from './key-provider';
+import { SqlKeyStore } from './sql-key-store';
+
+/**
+ * The field cipher of the running gateway: data keys in the database (wrapped), the master key from
+ * configuration (CRYPTO_MASTER_KEY, required in production) or, in embedded mode, generated once
+ * under DATA_DIR/keys (readable by the owner only) so that the data survives a restart.
+ */
+export async function openFieldCipher(db: Db, config: AppConfig): Promise<FieldCipher> {
+  let master = config.cryptoMasterKey;
+  if (!master) {
+    if (!config.embedded) throw new Error('CRYPTO_MASTER_KEY is required in production');
+    const dir = join(config.dataDir, 'keys');
+    const file = join(dir, 'crypto-master.hex');
+    if (!existsSync(file)) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+    }
+    chmodSync(file, 0o600);
+    master = readFileSync(file, 'utf8').trim();
+  }
+  return FieldCipher.open({
+    provider: new ConfigKeyProvider({ masterKeys: { m1: master }, activeMasterKeyId: 'm1' }),
+    store: new SqlKeyStore(db),
+  });
+}
