@@ -310,7 +310,11 @@ describe(`catalog, forms and drafts (${dialect})`, () => {
       expect(stored).toMatch(/^v1\.[0-9a-f]{8}\./);
       const cipher = await openFieldCipher(database.db, t.env.config);
       expect(
-        cipher.decrypt(stored, { table: 'cases', column: 'form_data.spouseIdNumber', rowId: fromDraft.body.id }),
+        cipher.decrypt(stored, {
+          table: 'cases',
+          column: 'form_data.spouseIdNumber',
+          rowId: fromDraft.body.id,
+        }),
       ).toBe(fakeIdNumber(7));
     } finally {
       await database.close();
