@@ -82,7 +82,7 @@ import {
   wecomOrgSource,
 } from './org';
 import { shippedCalendar } from './platform/calendar';
-import { cryptoMigrations, openFieldCipher } from './platform/crypto';
+import { cryptoMigrations, openPersonalDataCrypto } from './platform/crypto';
 import { migrate } from './platform/db/migrate';
 import { errors } from './platform/errors';
 import { adminToken } from './platform/http/admin-auth';
@@ -102,6 +102,7 @@ import {
   FlowStore,
   flowAdminRoutes,
   revealRoutes,
+  searchRoutes,
   staffRoutes,
   TimerRunner,
   WorkflowRepository,
@@ -196,7 +197,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     },
   );
   // ID and phone numbers in stored form data are SM4-encrypted (key ids, envelope keys, bound to their row).
-  const pii = new FormPii(await openFieldCipher(db, config));
+  const personalData = await openPersonalDataCrypto(db, config);
+  const pii = new FormPii(personalData.cipher, personalData.index);
   const drafts = new DraftsService(db, catalog, pii);
   const casesRepo = new CasesRepository(db);
   const cases = new CasesService(db, casesRepo, catalog, new CaseNumbers(db), drafts, materials, pii);
@@ -325,6 +327,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   staffRoutes(api, workflow);
   citizenWorkflowRoutes(api, workflow);
   revealRoutes(api, workflow, auditLog);
+  searchRoutes(api, workflow, auditLog);
   flowAdminRoutes(api, flows, new FlowMigrator(db, workflowRepo, flows), workflow);
   staffAuthRoutes(
     api,

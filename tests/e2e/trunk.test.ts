@@ -330,6 +330,7 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
         'POST /api/v1/staff/cases/{id}/urge',
         'POST /api/v1/staff/cases/{id}/supervise',
         'POST /api/v1/staff/cases/{id}/reveal',
+        'POST /api/v1/staff/cases/search',
         'POST /api/v1/admin/flows/publish',
         'GET /api/v1/admin/flows/{id}/versions',
         'POST /api/v1/admin/flows/{id}/migrate',

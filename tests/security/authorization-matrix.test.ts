@@ -87,6 +87,7 @@ describe(`authorization matrix: every route × every role (${dialect})`, () => {
     syncOrg: { dryRun: true },
     linkStaffIdentity: { externalId: 'oa-account-1' },
     revealCasePii: { field: 'idNumber', purpose: '核对申请人身份' },
+    searchCasesByNumber: { kind: 'phone', value: '13000000001', purpose: '查找申请人办件' },
   };
 
   it('answers each caller as the matrix says', async () => {

@@ -86,6 +86,7 @@ export const MATRIX: Record<string, string> = {
   staffUrge: TASK_SCOPED,
   superviseCase: SUPERVISE,
   revealCasePii: '1133o333333', // 部门负责人 (of the case's department) only
+  searchCasesByNumber: '11oooo3333o', // caseworkers; each sees only the cases in their scope
   // administration (三员: only the 系统管理员 configures)
   publishCatalog: SYSADMIN,
   listServiceVersions: SYSADMIN,

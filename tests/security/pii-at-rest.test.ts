@@ -85,10 +85,22 @@ describe(`personal data at rest (${dialect})`, () => {
     });
     expect(prefill.status).toBe(200);
 
+    // Exact-match search by number: through the blind index, within scope, on the audit record.
+    const search = (token: string, value: string) =>
+      call(`${t.url}/api/v1/staff/cases/search`, {
+        token,
+        body: { kind: 'id-number', value, purpose: '查找申请人办件' },
+      });
+    const hit = await search(clerk, id.toLowerCase());
+    expect(hit.body.items.map((i: { caseId: string }) => i.caseId)).toEqual([submitted.body.id]);
+    expect((await search(await t.staffLogin('st-ps-clerk-1'), id)).body.items).toEqual([]);
+    expect((await search(clerk, fakeIdNumber(469, '19850611', '330106'))).body.items).toEqual([]);
+
     const dump = await dumpAll(database);
     const found = Object.entries(dump).filter(([, text]) => text.includes(id) || text.includes(phone));
     expect(found.map(([table]) => table)).toEqual([]);
     expect(dump.cases).toMatch(/v1\.[0-9a-f]{8}\./);
     expect(dump.case_drafts).toMatch(/v1\.[0-9a-f]{8}\./);
+    expect(dump.audit_log).toContain('pii.search');
   });
 });

@@ -1,10 +1,16 @@
-import type { CatalogService } from '../catalog';
+import type { CatalogService, SensitiveKind } from '../catalog';
 import type { SqlBatch } from '../platform/db/sql-batch';
 import type { Tx } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
 import { presentCase } from './cases.presenter';
 import type { CasesRepository } from './cases.repository';
-import type { FormPii } from './form-pii';
+import type { FormPii, PiiDigest } from './form-pii';
+
+/** Corrected form data ready to store: sealed, and the blind-index digests of its numbers. */
+export interface CorrectedData {
+  sealed: Record<string, unknown>;
+  digests: PiiDigest[];
+}
 
 /** A case as the workflow sees it: the facts its conditions read. Never logged (form data holds personal data). */
 export interface CaseFacts {
@@ -100,12 +106,27 @@ export class CaseRecords {
     const input = form.hasMasked(formData) ? form.unmask(formData, current) : formData;
     const { data, errors: bad } = form.process(input, {}, '/formData');
     if (bad.length > 0) throw errors.validation(bad);
-    // `data` is what will be stored: its personal data sealed for this case's row.
-    return { data: this.pii.seal({ table: 'cases', rowId: row.id }, form, data), facts: factsOf(row, data) };
+    // `data` is what will be stored: its personal data sealed for this case's row, with fresh digests.
+    return {
+      data: {
+        sealed: this.pii.seal({ table: 'cases', rowId: row.id }, form, data),
+        digests: this.pii.digests(form, data),
+      },
+      facts: factsOf(row, data),
+    };
   }
 
-  updateFormData(tx: Tx, caseId: string, data: Record<string, unknown>, now: number): Promise<void> {
-    return this.repo.updateFormData(tx, caseId, JSON.stringify(data), now);
+  async updateFormData(tx: Tx, caseId: string, data: CorrectedData, now: number): Promise<void> {
+    await this.repo.updateFormData(tx, caseId, JSON.stringify(data.sealed), now);
+    await this.repo.writeDigests(tx, caseId, data.digests);
+  }
+
+  /**
+   * Cases holding this ID or phone number (exact match through the blind index, nothing decrypted),
+   * newest first. The caller checks the staff member's scope and puts the search on the audit record.
+   */
+  search(kind: SensitiveKind, value: string, limit = 20) {
+    return this.repo.casesWithDigest(kind, this.pii.digest(kind, value), limit);
   }
 }
 

@@ -88,4 +88,19 @@ export const casesMigrations: Migrations = {
         .execute();
     },
   },
+  '2026112741_case_pii_index': {
+    async up(db) {
+      // Keyed SM3 digests of the ID and phone numbers of a case: exact-match search, nothing to decrypt.
+      await db.schema
+        .createTable('case_pii_index')
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('digest', 'varchar(64)', (c) => c.notNull())
+        .addColumn('case_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('field', 'varchar(64)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('case_pii_index_pk', ['kind', 'digest', 'case_id', 'field'])
+        .modifyEnd(tableEnd(db))
+        .execute();
+      await db.schema.createIndex('case_pii_index_case').on('case_pii_index').columns(['case_id']).execute();
+    },
+  },
 };

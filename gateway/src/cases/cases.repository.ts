@@ -45,6 +45,7 @@ export interface IdempotencyRow {
 }
 
 interface CasesTables {
+  case_pii_index: { kind: string; digest: string; case_id: string; field: string };
   cases: CaseRow;
   case_events: CaseEventRow;
   idempotency_keys: IdempotencyRow;
@@ -230,6 +231,50 @@ export class CasesRepository {
       .updateTable('cases')
       .set((eb) => ({ form_data: formData, updated_at: now, row_version: eb('row_version', '+', 1) }))
       .where('id', '=', caseId)
+      .execute();
+  }
+
+  /** Replaces the blind-index rows of a case (its ID and phone numbers, as keyed digests). */
+  async writeDigests(tx: Tx, caseId: string, digests: { field: string; kind: string; digest: string }[]) {
+    const t = asTables(tx);
+    await t.deleteFrom('case_pii_index').where('case_id', '=', caseId).execute();
+    if (digests.length > 0) {
+      await t
+        .insertInto('case_pii_index')
+        .values(digests.map((d) => ({ kind: d.kind, digest: d.digest, case_id: caseId, field: d.field })))
+        .execute();
+    }
+  }
+
+  /** Cases whose number of this kind has this digest, newest first. */
+  async casesWithDigest(kind: string, digest: string, limit: number) {
+    return this.db
+      .selectFrom('case_pii_index')
+      .innerJoin('cases', 'cases.id', 'case_pii_index.case_id')
+      .select([
+        'cases.id',
+        'cases.case_number',
+        'cases.service_code',
+        'cases.service_version',
+        'cases.channel',
+        'cases.status',
+        'cases.created_at',
+        'cases.updated_at',
+      ])
+      .where('case_pii_index.kind', '=', kind)
+      .where('case_pii_index.digest', '=', digest)
+      .groupBy([
+        'cases.id',
+        'cases.case_number',
+        'cases.service_code',
+        'cases.service_version',
+        'cases.channel',
+        'cases.status',
+        'cases.created_at',
+        'cases.updated_at',
+      ])
+      .orderBy('cases.created_at', 'desc')
+      .limit(limit)
       .execute();
   }
 }

@@ -154,10 +154,13 @@ export class CasesService {
       },
       row,
       event,
-      alsoWrite:
-        attached.ids.length > 0
-          ? (tx) => this.materials.attachToCase(tx, citizenId, attached.ids, id, attached.pointers)
-          : undefined,
+      alsoWrite: async (tx) => {
+        if (attached.ids.length > 0) {
+          await this.materials.attachToCase(tx, citizenId, attached.ids, id, attached.pointers);
+        }
+        const digests = this.pii.digests(service.form, formData);
+        if (digests.length > 0) await this.repo.writeDigests(tx, id, digests);
+      },
       flow,
       message: {
         topic: 'case.submitted',

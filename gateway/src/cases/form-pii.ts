@@ -1,7 +1,20 @@
-import type { FormEngine } from '../catalog';
-import type { FieldCipher } from '../platform/crypto';
+import type { FormEngine, SensitiveKind } from '../catalog';
+import {
+  type BlindIndex,
+  type ColumnIndex,
+  type FieldCipher,
+  normaliseIdNumber,
+  normalisePhone,
+} from '../platform/crypto';
 
 const SEALED = /^v1\.[0-9a-f]{8}\./;
+
+/** One blind-indexed value of a case: which field, which kind of number, its digest. */
+export interface PiiDigest {
+  field: string;
+  kind: SensitiveKind;
+  digest: string;
+}
 
 /**
  * Personal data inside stored form data: the values of a form's sensitive fields (ID and phone
@@ -10,7 +23,39 @@ const SEALED = /^v1\.[0-9a-f]{8}\./;
  * are read as they are (and sealed when next written).
  */
 export class FormPii {
-  constructor(private readonly cipher: FieldCipher) {}
+  private readonly columns = new Map<string, ColumnIndex>();
+
+  constructor(
+    private readonly cipher: FieldCipher,
+    private readonly index?: BlindIndex,
+  ) {}
+
+  /**
+   * Keyed SM3 blind indexes of a form's sensitive values (for exact-match search without decrypting):
+   * one `{ field, digest }` per filled sensitive field. ID numbers and phone numbers are normalised
+   * first, so `330106…x` finds `330106…X`.
+   */
+  digests(form: FormEngine | undefined, data: Record<string, unknown>): PiiDigest[] {
+    if (!form || !this.index) return [];
+    const out: PiiDigest[] = [];
+    for (const [field, kind] of form.sensitiveFields) {
+      const value = data[field];
+      if (typeof value === 'string' && value !== '')
+        out.push({ field, kind, digest: this.digest(kind, value) });
+    }
+    return out;
+  }
+
+  /** The digest a search for `value` of that kind compares with. */
+  digest(kind: SensitiveKind, value: string): string {
+    if (!this.index) throw new Error('no blind index configured');
+    let column = this.columns.get(kind);
+    if (!column) {
+      column = this.index.column('cases', kind, kind === 'phone' ? normalisePhone : normaliseIdNumber);
+      this.columns.set(kind, column);
+    }
+    return column.of(value);
+  }
 
   seal(
     place: { table: string; rowId: string },

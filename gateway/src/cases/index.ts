@@ -1,6 +1,6 @@
 /** Cases: intake of applications (办件), the citizen's own list and detail. Other contexts use only these exports. */
 export { CaseNumbers, chinaDay } from './case-number';
-export { type CaseFacts, CaseRecords } from './case-records';
+export { type CaseFacts, CaseRecords, type CorrectedData } from './case-records';
 export { casesMigrations } from './cases.migrations';
 export { CasesRepository } from './cases.repository';
 export { casesRoutes } from './cases.routes';

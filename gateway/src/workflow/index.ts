@@ -11,7 +11,13 @@ export { FlowStore, type OrgNames } from './flow-store';
 export { TimerRunner } from './timer-runner';
 export { workflowMigrations } from './workflow.migrations';
 export { WorkflowRepository } from './workflow.repository';
-export { citizenWorkflowRoutes, flowAdminRoutes, revealRoutes, staffRoutes } from './workflow.routes';
+export {
+  citizenWorkflowRoutes,
+  flowAdminRoutes,
+  revealRoutes,
+  searchRoutes,
+  staffRoutes,
+} from './workflow.routes';
 export {
   type CasePort,
   type DeadlineCalendar,

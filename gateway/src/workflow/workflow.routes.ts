@@ -229,32 +229,87 @@ export function revealRoutes(
     handler: async (ctx) => {
       const { field, purpose } = bodyOf(ctx) as { field: string; purpose: string };
       const caseId = idOf(ctx);
-      ctx.body = await workflow.revealCasePii(staffOf(ctx), caseId, field, async () => {
-        try {
-          await audit.append({
-            actorType: 'staff',
-            actorId: staffOf(ctx),
-            action: 'pii.reveal',
-            objectType: 'case',
-            objectId: caseId,
-            result: 'success',
-            ip: ctx.ip,
-            requestId: (ctx.state as { requestId?: string }).requestId ?? null,
-            details: { field, purpose },
-          });
-        } catch {
-          throw new AppError({
-            status: 503,
-            code: 'audit_unavailable',
-            title: '审计日志不可用',
-            detail: '审计日志暂时无法写入，不能查看个人信息原文，请稍后重试',
-            headers: { 'Retry-After': '5' },
-            level: 'error',
-          });
-        }
-      });
+      ctx.body = await workflow.revealCasePii(staffOf(ctx), caseId, field, () =>
+        auditFirst(audit, ctx, 'pii.reveal', caseId, { field, purpose }),
+      );
     },
   });
+}
+
+const SearchBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'value', 'purpose'],
+  properties: {
+    kind: { type: 'string', enum: ['id-number', 'phone'], description: 'id-number 身份证号 · phone 手机号' },
+    value: { type: 'string', minLength: 7, maxLength: 32 },
+    purpose: { type: 'string', title: '查询目的', minLength: 4, maxLength: 200 },
+  },
+};
+
+/**
+ * 按身份证号、手机号查办件: exact match through the blind index, within the staff member's scope; the
+ * search (who, which kind of number, why — never the number) is on the audit record before it runs.
+ * A POST, so that the number never appears in a URL or an access log.
+ */
+export function searchRoutes(
+  api: RouteDefiner,
+  workflow: WorkflowService,
+  audit: Parameters<typeof revealRoutes>[2],
+) {
+  api.define({
+    method: 'post',
+    path: '/staff/cases/search',
+    operationId: 'searchCasesByNumber',
+    summary: '按身份证号或手机号查找本部门范围内的办件（需说明目的，留审计记录）',
+    tags: ['staff'],
+    auth: 'staff',
+    permission: 'cases.read',
+    body: SearchBody,
+    responses: { 200: { description: '办件列表（不含号码本身）' } },
+    handler: async (ctx) => {
+      const { kind, value, purpose } = bodyOf(ctx) as {
+        kind: 'id-number' | 'phone';
+        value: string;
+        purpose: string;
+      };
+      ctx.body = await workflow.searchCases(staffOf(ctx), kind, value, () =>
+        auditFirst(audit, ctx, 'pii.search', null, { kind, purpose }),
+      );
+    },
+  });
+}
+
+/** Appends the audit row of a personal-data use, or refuses the use (503) when it cannot be written. */
+async function auditFirst(
+  audit: Parameters<typeof revealRoutes>[2],
+  ctx: Context,
+  action: string,
+  caseId: string | null,
+  details: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await audit.append({
+      actorType: 'staff',
+      actorId: staffOf(ctx),
+      action,
+      objectType: caseId ? 'case' : null,
+      objectId: caseId,
+      result: 'success',
+      ip: ctx.ip,
+      requestId: (ctx.state as { requestId?: string }).requestId ?? null,
+      details,
+    });
+  } catch {
+    throw new AppError({
+      status: 503,
+      code: 'audit_unavailable',
+      title: '审计日志不可用',
+      detail: '审计日志暂时无法写入，不能查看或查询个人信息，请稍后重试',
+      headers: { 'Retry-After': '5' },
+      level: 'error',
+    });
+  }
 }
 
 /** The applicant's operations on the workflow of their case. */

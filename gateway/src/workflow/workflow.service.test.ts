@@ -37,6 +37,7 @@ function casePort(facts: Record<string, unknown> = {}) {
     },
     view: async () => ({}),
     reveal: async () => undefined,
+    search: async () => [],
     validateCorrection: async () => {
       throw new Error('not used');
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TimeLimit } from '@gcrm/config/catalog';
-import type { CaseFacts, CaseFlowStarter, StartedCase } from '../cases';
+import type { CaseFacts, CaseFlowStarter, CorrectedData, StartedCase } from '../cases';
 import type { Facts } from '../platform/conditions';
 import type { Db } from '../platform/db/database';
 import { SqlBatch } from '../platform/db/sql-batch';
@@ -41,8 +41,13 @@ export interface CasePort {
     citizenId: string,
     caseId: string,
     formData: Record<string, unknown>,
-  ): Promise<{ data: Record<string, unknown>; facts: CaseFacts }>;
-  updateFormData(tx: Tx, caseId: string, data: Record<string, unknown>, now: number): Promise<void>;
+  ): Promise<{ data: CorrectedData; facts: CaseFacts }>;
+  updateFormData(tx: Tx, caseId: string, data: CorrectedData, now: number): Promise<void>;
+  search(
+    kind: 'id-number' | 'phone',
+    value: string,
+    limit?: number,
+  ): Promise<{ id: string; case_number: string; service_code: string; status: string; created_at: number }[]>;
 }
 
 export interface WorkflowOptions {
@@ -385,6 +390,34 @@ export class WorkflowService implements CaseFlowStarter {
     const value = await this.cases.reveal(caseId, field);
     if (value === undefined) throw errors.notFound('case_not_found', '未找到该办件');
     return { caseId, field, value };
+  }
+
+  /**
+   * Cases holding an ID or phone number, within the staff member's scope (others are left out as if
+   * they did not exist). The route puts the search on the audit record first.
+   */
+  async searchCases(
+    staffId: string,
+    kind: 'id-number' | 'phone',
+    value: string,
+    beforeSearch: () => Promise<void>,
+  ) {
+    await beforeSearch();
+    const found = await this.cases.search(kind, value, 50);
+    const items = [];
+    for (const c of found) {
+      const state = await this.repo.load({ caseId: c.id });
+      if (!state || !this.canSee(staffId, state)) continue;
+      items.push({
+        caseId: c.id,
+        caseNumber: c.case_number,
+        service: { code: c.service_code, name: this.options.serviceName?.(c.service_code) ?? c.service_code },
+        status: state.instance.status,
+        submittedAt: new Date(Number(c.created_at)).toISOString(),
+      });
+      if (items.length === 20) break;
+    }
+    return { items };
   }
 
   /** For the citizen's case page: who has the case now, in plain words. */

@@ -142,6 +142,7 @@ async function ours() {
       recordProgress: (tx, batch, statements) => casesRepo.recordProgress(tx, batch, statements),
       view: async () => ({}),
       reveal: async () => undefined,
+      search: async () => [],
       validateCorrection: async () => {
         throw new Error('not used');
       },

@@ -47,7 +47,7 @@ export { FieldCipher, type FieldContext } from './field-cipher';
 export { ConfigKeyProvider, type ConfigKeyProviderOptions, type KeyProvider } from './key-provider';
 export { type DataKey, KeyRing, type KeyRingOptions } from './key-ring';
 export { type KeyStore, MemoryKeyStore, type StoredDataKey } from './key-store';
-export { openFieldCipher } from './open-field-cipher';
+export { openFieldCipher, openPersonalDataCrypto } from './open-field-cipher';
 export {
   type BinaryLike,
   generateSm2KeyPair,

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '@gcrm/config';
 import type { Db } from '../db/database';
+import { BlindIndex } from './blind-index';
 import { FieldCipher } from './field-cipher';
 import { ConfigKeyProvider } from './key-provider';
 import { SqlKeyStore } from './sql-key-store';
@@ -13,6 +14,29 @@ import { SqlKeyStore } from './sql-key-store';
  * under DATA_DIR/keys (readable by the owner only) so that the data survives a restart.
  */
 export async function openFieldCipher(db: Db, config: AppConfig): Promise<FieldCipher> {
+  return (await openPersonalDataCrypto(db, config)).cipher;
+}
+
+/**
+ * The field cipher and the blind index of the running gateway. The index key is derived from the
+ * master key (HKDF-SM3, its own label), so it is never stored and stays apart from the data keys.
+ */
+export async function openPersonalDataCrypto(
+  db: Db,
+  config: AppConfig,
+): Promise<{ cipher: FieldCipher; index: BlindIndex }> {
+  const master = masterKey(config);
+  const cipher = await FieldCipher.open({
+    provider: new ConfigKeyProvider({ masterKeys: { m1: master }, activeMasterKeyId: 'm1' }),
+    store: new SqlKeyStore(db),
+  });
+  const indexKey = Buffer.from(
+    hkdfSync('sm3', Buffer.from(master, 'hex'), 'gcrm', 'gcrm.blind-index.v1', 32),
+  );
+  return { cipher, index: new BlindIndex(indexKey) };
+}
+
+function masterKey(config: AppConfig): string {
   let master = config.cryptoMasterKey;
   if (!master) {
     if (!config.embedded) throw new Error('CRYPTO_MASTER_KEY is required in production');
@@ -25,8 +49,5 @@ export async function openFieldCipher(db: Db, config: AppConfig): Promise<FieldC
     chmodSync(file, 0o600);
     master = readFileSync(file, 'utf8').trim();
   }
-  return FieldCipher.open({
-    provider: new ConfigKeyProvider({ masterKeys: { m1: master }, activeMasterKeyId: 'm1' }),
-    store: new SqlKeyStore(db),
-  });
+  return master;
 }
