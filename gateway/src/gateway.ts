@@ -30,6 +30,7 @@ import {
   DraftsService,
   draftRoutes,
   FormPii,
+  rotationMigrations,
 } from './cases';
 import {
   CatalogPublisher,
@@ -93,7 +94,7 @@ import { limitByIp } from './platform/http/rate-limit';
 import { requestContext } from './platform/http/request-context';
 import { ApiRegistry } from './platform/http/route';
 import { createInfrastructure } from './platform/infrastructure';
-import { createLogger } from './platform/logger';
+import { createLogger, describeUnexpected } from './platform/logger';
 import { outboxMigrations } from './platform/outbox/outbox';
 import { createAjv } from './platform/validation/ajv';
 import {
@@ -150,6 +151,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     workflowMigrations,
     auditMigrations,
     cryptoMigrations,
+    rotationMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -199,6 +201,13 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   // ID and phone numbers in stored form data are SM4-encrypted (key ids, envelope keys, bound to their row).
   const personalData = await openPersonalDataCrypto(db, config);
   const pii = new FormPii(personalData.cipher, personalData.index);
+  // Data keys another instance (or a rotation run) created: loaded within half a minute.
+  const keyRefresh = setInterval(() => {
+    personalData.cipher.keys.refresh().catch((error) => {
+      log.warn({ err: describeUnexpected(error) }, 'personal-data keys not refreshed; kept the loaded ones');
+    });
+  }, 30_000);
+  keyRefresh.unref();
   const drafts = new DraftsService(db, catalog, pii);
   const casesRepo = new CasesRepository(db);
   const cases = new CasesService(db, casesRepo, catalog, new CaseNumbers(db), drafts, materials, pii);
@@ -422,6 +431,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       clearTimeout(timer);
       server.closeAllConnections();
       catalog.stop();
+      clearInterval(keyRefresh);
       await timers.stop();
       await simulator?.close();
       await dingtalkSimulator?.close();

@@ -2,10 +2,12 @@ import type { FormEngine, SensitiveKind } from '../catalog';
 import {
   type BlindIndex,
   type ColumnIndex,
+  CryptoError,
   type FieldCipher,
   normaliseIdNumber,
   normalisePhone,
 } from '../platform/crypto';
+import { errors } from '../platform/errors';
 
 const SEALED = /^v1\.[0-9a-f]{8}\./;
 
@@ -87,11 +89,21 @@ export class FormPii {
       if (typeof value !== 'string' || !SEALED.test(value)) continue;
       if (form && !form.sensitiveFields.has(field)) continue;
       out ??= { ...data };
-      out[field] = this.cipher.decrypt(value, {
-        table: place.table,
-        column: `form_data.${field}`,
-        rowId: place.rowId,
-      });
+      try {
+        out[field] = this.cipher.decrypt(value, {
+          table: place.table,
+          column: `form_data.${field}`,
+          rowId: place.rowId,
+        });
+      } catch (error) {
+        // Written under a data key another instance created after this one loaded its keys (a
+        // rotation): load the keys again and let the caller retry in a moment.
+        if (error instanceof CryptoError && error.code === 'unknown_key') {
+          void this.cipher.keys.refresh(1000).catch(() => {});
+          throw errors.unavailable('keys_reloading', '数据密钥正在更新，请稍后重试', 1);
+        }
+        throw error;
+      }
     }
     return out ?? data;
   }

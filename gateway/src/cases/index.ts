@@ -8,3 +8,4 @@ export { type CaseFlowStarter, CasesService, type StartedCase, type SubmitCaseIn
 export { DraftsService } from './drafts';
 export { draftRoutes } from './drafts.routes';
 export { FormPii } from './form-pii';
+export { type RotationReport, rotatePersonalData, rotationMigrations } from './pii-rotation';
