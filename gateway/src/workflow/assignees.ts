@@ -12,6 +12,7 @@ export interface OrgLookup {
   departmentsOf(staffId: string): readonly string[];
   descendantsOf(department: string): readonly string[];
   hasRole(staffId: string, role: string, department?: string): boolean;
+  rolesOf(staffId: string, department?: string): readonly string[];
 }
 
 const compiled = new WeakMap<object, CompiledCondition>();

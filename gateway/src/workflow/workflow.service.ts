@@ -276,7 +276,7 @@ export class WorkflowService implements CaseFlowStarter {
       departments: this.org.departmentsOf(staffId).map((code) => ({
         code,
         name: this.org.department(code)?.name ?? code,
-        roles: this.rolesIn(staffId, code),
+        roles: [...this.org.rolesOf(staffId, code)],
       })),
       counts,
     };
@@ -551,12 +551,6 @@ export class WorkflowService implements CaseFlowStarter {
   private requireSupervisor(staffId: string): void {
     if (!this.org.hasRole(staffId, 'supervisor'))
       throw errors.forbidden('not_supervisor', '只有督办人员可以执行此操作');
-  }
-
-  private rolesIn(staffId: string, department: string): string[] {
-    return ['clerk', 'approver', 'department-head', 'supervisor', 'report-viewer'].filter((r) =>
-      this.org.hasRole(staffId, r, department),
-    );
   }
 
   private progress(state: LoadedState, index: FlowIndex) {
