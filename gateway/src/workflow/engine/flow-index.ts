@@ -1,4 +1,4 @@
-import type { FlowDefinition, FlowNode } from '@gcrm/config/catalog';
+import { type FlowDefinition, type FlowNode, returnTargets } from '@gcrm/config/catalog';
 
 /** Where a node sits: the sequence holding it, its position, and the container branch around it. */
 export interface NodePlace {
@@ -20,6 +20,7 @@ export interface NodePlace {
  */
 export class FlowIndex {
   private readonly places = new Map<string, NodePlace>();
+  private readonly targets = new Map<string, string[]>();
   /** The flow has conditions, rule checks or rule-chosen assignees: running it needs the case's facts. */
   readonly needsFacts: boolean;
 
@@ -74,15 +75,17 @@ export class FlowIndex {
   }
 
   /**
-   * The approver nodes `from` may send a case back to (退回): nodes before it in the tree, except
-   * those in another branch of a container that also holds `from` (they may not have run, or run
-   * on independently).
+   * The approver nodes `from` may send a case back to (退回), by the rule publishing checks
+   * (config/catalog/flow-checks.ts): nodes before it, except those in another branch of a container
+   * that also holds `from`. Computed once per node for the life of the version.
    */
   returnTargets(from: string): string[] {
-    const f = this.place(from);
-    return this.all()
-      .filter((t) => t.node.type === 'approver' && t.order < f.order && this.split(t, f) !== undefined)
-      .map((t) => t.node.id);
+    let targets = this.targets.get(from);
+    if (!targets) {
+      targets = returnTargets(this.flow, from);
+      this.targets.set(from, targets);
+    }
+    return targets;
   }
 
   /**
