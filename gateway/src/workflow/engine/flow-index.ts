@@ -8,8 +8,6 @@ export interface NodePlace {
   /** The condition/parallel node whose branch holds this node; null at the top level. */
   parentId: string | null;
   branch: number;
-  /** Pre-order position in the whole tree. */
-  order: number;
   /** Container chain from the top: [containerId, branch] pairs. */
   chain: readonly (readonly [string, number])[];
 }
@@ -25,7 +23,6 @@ export class FlowIndex {
   readonly needsFacts: boolean;
 
   constructor(readonly flow: FlowDefinition) {
-    let order = 0;
     let needsFacts = false;
     const walk = (
       seq: readonly FlowNode[],
@@ -34,7 +31,7 @@ export class FlowIndex {
       chain: NodePlace['chain'],
     ) => {
       seq.forEach((node, pos) => {
-        this.places.set(node.id, { node, seq, pos, parentId, branch, order: order++, chain });
+        this.places.set(node.id, { node, seq, pos, parentId, branch, chain });
         if (node.type === 'condition' || node.type === 'parallel') {
           node.branches.forEach((b, i) => {
             if ('when' in b && b.when) needsFacts = true;
