@@ -19,7 +19,7 @@ import { createWecomClient, createWecomSimulator, type WecomSimulator } from '@g
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import { AuditLog, auditMigrations, auditTrail } from './audit';
+import { AuditLog, auditMigrations, auditRoutes, auditTrail } from './audit';
 import {
   CaseNumbers,
   CaseRecords,
@@ -337,6 +337,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   citizenWorkflowRoutes(api, workflow);
   revealRoutes(api, workflow, auditLog);
   searchRoutes(api, workflow, auditLog);
+  auditRoutes(api, auditLog);
   flowAdminRoutes(api, flows, new FlowMigrator(db, workflowRepo, flows), workflow);
   staffAuthRoutes(
     api,

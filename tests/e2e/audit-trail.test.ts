@@ -118,6 +118,18 @@ describe(`audit trail of the API (${dialect})`, () => {
     expect(JSON.stringify(row)).not.toContain(app.formData.idNumber);
   });
 
+  it('lets the 审计管理员, and only them, read the log and check its chain', async () => {
+    const auditor = await t.staffLogin('st-admin-audit');
+    const page = await api('/admin/audit?action=approveTask&limit=5', { token: auditor });
+    expect(page.status).toBe(200);
+    expect(page.body.items.length).toBeGreaterThan(0);
+    expect(page.body.items.every((r: { action: string }) => r.action === 'approveTask')).toBe(true);
+    const verified = await api('/admin/audit/verification', { token: auditor });
+    expect(verified.body).toMatchObject({ ok: true });
+    const sysadmin = await t.staffLogin('st-admin-system');
+    expect((await api('/admin/audit', { token: sysadmin })).status).toBe(403);
+  });
+
   it('keeps a chain that verifies, without a clear ID or phone number in it', async () => {
     const result = await audit.verify({ publicKeys: [] });
     expect(result.ok).toBe(true);

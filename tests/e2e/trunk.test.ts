@@ -311,6 +311,8 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
         'GET /api/v1/staff/sessions',
         'DELETE /api/v1/staff/sessions/{id}',
         'PUT /api/v1/admin/staff/{id}/credentials',
+        'GET /api/v1/admin/audit',
+        'GET /api/v1/admin/audit/verification',
         'GET /api/v1/admin/staff/{id}/identities',
         'PUT /api/v1/admin/staff/{id}/identities/{provider}',
         'GET /api/v1/staff/me',

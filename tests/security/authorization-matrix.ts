@@ -39,6 +39,8 @@ export const MATRIX: Record<string, string> = {
   loginWithDingtalk: PUBLIC,
   loginWithWecom: PUBLIC,
   syncOrg: '1133333p333', // 系统管理员 only
+  listAudit: '113333333o3', // 审计管理员 only
+  verifyAudit: '113333333o3',
   staffIdentities: '11333333p33', // 安全管理员 only
   linkStaffIdentity: '11333333p33',
   staffRefresh: ANY_STAFF,

@@ -13,6 +13,7 @@
  */
 
 export { auditMigrations } from './audit.migrations';
+export { auditRoutes } from './audit.routes';
 export type {
   AuditAppended,
   AuditBreakReason,
