@@ -23,9 +23,19 @@ const SIGN_IN = new Set([
   'revokeMySession',
 ]);
 
-/** Configuration changes: fail-closed (the attempt is on record before anything happens). */
+/** Permissions of the 三员 (configuration, credentials, identities, org). */
+const ADMIN_PERMISSIONS = new Set([
+  'catalog.publish',
+  'flows.publish',
+  'workflow.integrate',
+  'org.sync',
+  'roles.grant',
+  'credentials.manage',
+]);
+
+/** Administrative changes: fail-closed (the attempt is on record before anything happens). */
 const isAdmin = (route: AuditedRoute) =>
-  route.auth === 'admin' || route.operationId === 'setStaffCredentials';
+  route.auth === 'admin' || (route.permission !== undefined && ADMIN_PERMISSIONS.has(route.permission));
 
 function actorOf(ctx: Context): { actorType: string; actorId: string | null } {
   const state = ctx.state as {
