@@ -4,9 +4,11 @@
  *
  * - Transport: {@link TokenCache} port, {@link createMemoryTokenCache}, {@link createAccessTokenProvider}
  *   (cache + single-flight + early refresh + refetch-once on a stale token), {@link createJsonHttp}.
- * - Simulators: fault registry and parser, body/JSON I/O, sandbox clock/fault routes, request stats,
+ * - Simulators: fault registry and parser, body/JSON I/O, the request-handler skeleton (sandbox, faults,
+ *   wire routes, unknown paths), sandbox clock/fault/org/auth-code route helpers, request stats,
  *   sliding-window rate limits, the listener.
- * - Tests: `core/testing/` (raw wire helpers, a recording token cache); not exported here.
+ * - Tests: `core/testing/` (raw wire helpers, a recording token cache, the access-token test harness,
+ *   simulator fuzz properties); not exported here.
  *
  * @packageDocumentation
  */
@@ -30,14 +32,26 @@ export {
   parseFault,
   TIMES_FIELD,
 } from './simulator/parse-fault';
+export {
+  createSimulatorRequestHandler,
+  type JsonAnswer,
+  type RequestHandlerOptions,
+} from './simulator/request-handler';
 export { copyStats, countRequest, routePaths, type SimulatorStats } from './simulator/request-stats';
 export {
   BadRequest,
+  badRequestOnThrow,
   MAX_ADVANCE_SECONDS,
   type SandboxClock,
+  type SandboxOrg,
+  type SandboxRoutes,
+  type SimulatorRequest,
   sandboxAddFault,
   sandboxAdvanceClock,
   sandboxClearFaults,
+  sandboxCommonRoutes,
+  sandboxMintCode,
+  sandboxOrgRoutes,
 } from './simulator/sandbox';
 export { createSlidingWindow, type SlidingWindow } from './simulator/sliding-window';
 export {

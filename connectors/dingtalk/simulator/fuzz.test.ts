@@ -1,5 +1,5 @@
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { describeSimulatorFuzz } from '../../core/testing/simulator-fuzz';
 import { createDingtalkSimulator, type DingtalkSimulator } from './simulator';
 import { APP, fetchToken } from './testing';
 
@@ -14,100 +14,19 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const WIRE = [
-  '/gettoken',
-  '/topapi/v2/user/getuserinfo',
-  '/topapi/v2/user/get',
-  '/topapi/v2/user/list',
-  '/topapi/user/listid',
-  '/topapi/v2/department/listsub',
-  '/topapi/v2/department/get',
-  '/topapi/unknown/method',
-];
-const SANDBOX = ['/__sandbox/auth-code', '/__sandbox/clock', '/__sandbox/faults', '/__sandbox/org'];
-const NAMES = [
-  'appkey',
-  'appsecret',
-  'access_token',
-  'code',
-  'userid',
-  'dept_id',
-  'cursor',
-  'size',
-  '__proto__',
-];
-
-const value = fc.oneof(
-  fc.anything(),
-  fc.integer(),
-  fc.constantFrom(1, 2, 10, 11, 0, -1, 101, 'lina', 'mayor'),
-);
-const body = fc.oneof(
-  fc.string(),
-  fc.json(),
-  fc
-    .dictionary(
-      fc.oneof(fc.constantFrom(...NAMES, 'departments', 'users', 'advanceSeconds'), fc.string()),
-      value,
-    )
-    .map((record) => {
-      try {
-        return JSON.stringify(record) ?? 'null';
-      } catch {
-        return '{}';
-      }
-    }),
-);
-
-/** Wire paths answer the platform's shape (JSON with a numeric errcode); sandbox paths 200/400/404 JSON. */
-async function expectWellFormed(path: string, response: Response) {
-  const text = await response.text();
-  const parsed = JSON.parse(text) as Record<string, unknown>;
-  if (path.startsWith('/__sandbox/')) {
-    expect([200, 400, 404]).toContain(response.status);
-  } else if (WIRE.includes(path)) {
-    expect([200, 404]).toContain(response.status);
-    expect(typeof parsed.errcode).toBe('number');
-  } else {
-    expect([200, 404]).toContain(response.status);
-  }
-}
-
-describe('simulator robustness (property)', () => {
-  it('random bodies and queries on wire and sandbox paths never crash it', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...WIRE, ...SANDBOX),
-        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
-        fc.array(fc.tuple(fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 8 })), fc.string()), {
-          maxLength: 5,
-        }),
-        fc.boolean(),
-        body,
-        async (path, method, params, withToken, payload) => {
-          const url = new URL(path, base);
-          for (const [key, v] of params) url.searchParams.append(key, v);
-          if (withToken) url.searchParams.set('access_token', token);
-          const init: RequestInit = { method };
-          if (method !== 'GET') init.body = payload;
-          await expectWellFormed(path, await fetch(url, init));
-          // An accepted fuzzed fault (up to 60 s of latency) must not stall the next runs.
-          sim.clearFaults();
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
-  it('random raw paths never crash it', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.webPath(), fc.constantFrom('GET', 'POST'), async (path, method) => {
-        const response = await fetch(`${base}${path.startsWith('/') ? '' : '/'}${path}`, { method });
-        const text = await response.text();
-        expect([200, 400, 404]).toContain(response.status);
-        expect(() => JSON.parse(text)).not.toThrow();
-      }),
-      { numRuns: 100 },
-    );
-  });
+describeSimulatorFuzz(() => ({ base, token, clearFaults: () => sim.clearFaults() }), {
+  wire: [
+    '/gettoken',
+    '/topapi/v2/user/getuserinfo',
+    '/topapi/v2/user/get',
+    '/topapi/v2/user/list',
+    '/topapi/user/listid',
+    '/topapi/v2/department/listsub',
+    '/topapi/v2/department/get',
+    '/topapi/unknown/method',
+  ],
+  sandbox: ['/__sandbox/auth-code', '/__sandbox/clock', '/__sandbox/faults', '/__sandbox/org'],
+  names: ['appkey', 'appsecret', 'access_token', 'code', 'userid', 'dept_id', 'cursor', 'size', '__proto__'],
+  bodyKeys: ['departments', 'users', 'advanceSeconds'],
+  values: [1, 2, 10, 11, 0, -1, 101, 'lina', 'mayor'],
 });

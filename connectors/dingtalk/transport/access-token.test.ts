@@ -1,32 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRecordingTokenCache, type TokenCacheWrite } from '../../core/testing/recording-token-cache';
+import { startAccessTokenHarness } from '../../core/testing/access-token-harness';
+import type { TokenCacheWrite } from '../../core/testing/recording-token-cache';
 import { createDingtalkClient, createMemoryTokenCache, type DingtalkClient } from '../client';
 import { DingtalkApiError } from '../errors';
 import { createDingtalkSimulator, type DingtalkSimulator } from '../simulator/simulator';
 import { APP } from '../simulator/testing';
-import { accessTokenCacheKey, cacheTtlSeconds, isStaleTokenError, type TokenCache } from './access-token';
+import { accessTokenCacheKey, cacheTtlSeconds, isStaleTokenError } from './access-token';
 
 let sim: DingtalkSimulator;
 let client: DingtalkClient;
 let sets: TokenCacheWrite[];
-let cacheClockOffsetMs: number;
-
-function recordingCache(): TokenCache {
-  return createRecordingTokenCache(sets, () => Date.now() + cacheClockOffsetMs);
-}
-
-const calls = (path: string) => sim.stats().byPath[path] ?? 0;
-const advance = (seconds: number) => {
-  sim.advanceClock(seconds);
-  cacheClockOffsetMs += seconds * 1000;
-};
+let calls: (path: string) => number;
+let advance: (seconds: number) => void;
 
 beforeEach(async () => {
-  sets = [];
-  cacheClockOffsetMs = 0;
-  sim = createDingtalkSimulator(APP);
-  const apiBase = await sim.listen(0);
-  client = createDingtalkClient({ ...APP, apiBase }, { tokenCache: recordingCache() });
+  ({ sim, client, sets, calls, advance } = await startAccessTokenHarness(
+    () => createDingtalkSimulator(APP),
+    (apiBase, tokenCache) => createDingtalkClient({ ...APP, apiBase }, { tokenCache }),
+  ));
 });
 afterEach(() => sim.close());
 

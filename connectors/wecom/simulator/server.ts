@@ -1,12 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_BODY_BYTES, parseJsonObject, readBody, sendJson } from '../../core/simulator/http-io';
-import { delayOrDrop } from '../../core/simulator/inject-fault';
-import { countRequest, routePaths, type SimulatorStats } from '../../core/simulator/request-stats';
+import { MAX_BODY_BYTES } from '../../core/simulator/http-io';
+import { createSimulatorRequestHandler } from '../../core/simulator/request-handler';
+import { routePaths, type SimulatorStats } from '../../core/simulator/request-stats';
 import {
   BadRequest,
-  sandboxAddFault,
-  sandboxAdvanceClock,
-  sandboxClearFaults,
+  type SandboxRoutes,
+  type SimulatorRequest,
+  sandboxCommonRoutes,
+  sandboxMintCode,
 } from '../../core/simulator/sandbox';
 import { createSlidingWindow } from '../../core/simulator/sliding-window';
 import { errorBody } from './errcodes';
@@ -23,16 +23,10 @@ export interface RateLimits {
   callsPerMinute: number;
 }
 
-interface Request {
-  query: URLSearchParams;
-  /** The JSON body as an object; `{}` when empty; null when it is not a JSON object. */
-  body: Record<string, unknown> | null;
-}
-
 interface WireRoute {
   /** API routes take `?access_token=`; gettoken checks credentials itself. */
   auth: boolean;
-  handle(request: Request & { body: Record<string, unknown> }): WireResult;
+  handle(request: SimulatorRequest & { body: Record<string, unknown> }): WireResult;
 }
 
 export interface HandlerDeps {
@@ -74,7 +68,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     'POST /cgi-bin/user/list_id': { auth: true, handle: ({ body }) => state.userListId(body) },
   };
 
-  const sandbox: Record<string, (request: Request) => unknown> = {
+  const sandbox: SandboxRoutes = {
     'POST /__sandbox/auth-code': ({ body }) => {
       const { userid, scope, openid, external_userid: externalUserid } = body ?? {};
       const text = (value: unknown) => typeof value === 'string' && value !== '' && value.length <= 128;
@@ -82,34 +76,21 @@ export function createRequestHandler(deps: HandlerDeps) {
         if (scope !== undefined && scope !== 'snsapi_base' && scope !== 'snsapi_privateinfo') {
           throw new BadRequest('scope must be snsapi_base or snsapi_privateinfo');
         }
-        try {
-          const code = state.mintAuthCode(userid as string, scope as 'snsapi_base' | undefined);
-          return { code, expires_in: deps.codeTtlSeconds };
-        } catch (error) {
-          throw new BadRequest((error as Error).message);
-        }
+        return sandboxMintCode(
+          () => state.mintAuthCode(userid as string, scope as 'snsapi_base' | undefined),
+          deps.codeTtlSeconds,
+        );
       }
       if (!text(openid)) throw new BadRequest('userid or openid must be a non-empty string');
       if (externalUserid !== undefined && !text(externalUserid)) throw new BadRequest('bad external_userid');
       const code = state.mintNonMemberCode(openid as string, externalUserid as string | undefined);
       return { code, expires_in: deps.codeTtlSeconds };
     },
-    'POST /__sandbox/clock': ({ body }) => sandboxAdvanceClock(state, body),
-    'POST /__sandbox/faults': ({ body }) => sandboxAddFault(faults, parseFault, body),
-    'DELETE /__sandbox/faults': () => sandboxClearFaults(faults),
-    'GET /__sandbox/org': () => state.getOrg(),
-    'PUT /__sandbox/org': ({ body }) => {
-      try {
-        state.setOrg(body);
-      } catch (error) {
-        throw new BadRequest((error as Error).message);
-      }
-      return { ok: true };
-    },
+    ...sandboxCommonRoutes({ clock: state, faults, parseFault, org: state }),
   };
   const knownPaths = routePaths(wire, sandbox);
 
-  function answerWire(path: string, route: WireRoute, request: Request): Record<string, unknown> {
+  function answerWire(path: string, route: WireRoute, request: SimulatorRequest): Record<string, unknown> {
     if (route.auth) {
       const check = state.checkAccessToken(request.query.get('access_token'));
       if (check !== 0) return errorBody(check);
@@ -121,46 +102,20 @@ export function createRequestHandler(deps: HandlerDeps) {
     return { errcode: 0, errmsg: 'ok', ...result.body };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    } catch {
-      return sendJson(res, 400, { error: 'bad request line' });
-    }
-    const path = url.pathname;
-    countRequest(deps.stats, knownPaths, path);
-    const isSandbox = path.startsWith('/__sandbox/');
-
-    const raw = await readBody(req);
-    const body = raw === null ? null : parseJsonObject(raw);
-    const key = `${req.method} ${path}`;
-
-    if (isSandbox) {
-      const route = sandbox[key];
-      if (!route) return sendJson(res, 404, { error: 'not found' });
-      if (raw === null) return sendJson(res, 400, { error: `body exceeds ${MAX_BODY_BYTES} bytes` });
-      try {
-        return sendJson(res, 200, route({ query: url.searchParams, body }));
-      } catch (error) {
-        if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });
-        throw error;
-      }
-    }
-
-    const fault = faults.take(path);
-    if (await delayOrDrop(fault, req, res, deps.timers)) return;
-    if (fault?.errcode !== undefined) return sendJson(res, 200, errorBody(fault.errcode));
-
-    const route = wire[key];
-    if (route) return sendJson(res, 200, answerWire(path, route, { query: url.searchParams, body }));
+  return createSimulatorRequestHandler({
+    faults,
+    stats: deps.stats,
+    knownPaths,
+    timers: deps.timers,
+    sandbox,
+    answerFault: (fault) =>
+      fault.errcode === undefined ? undefined : { status: 200, body: errorBody(fault.errcode) },
+    routeWire: (key, path, request) => {
+      const route = wire[key];
+      return route && answerWire(path, route, request);
+    },
     // Not a documented answer: the real server's reply to unknown paths was not checked.
-    return sendJson(res, 404, { errcode: 404, errmsg: 'no such api (simulator)' });
-  }
-
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent && !res.destroyed) sendJson(res, 500, errorBody(-1));
-    });
-  };
+    unknownPath: () => ({ status: 404, body: { errcode: 404, errmsg: 'no such api (simulator)' } }),
+    systemError: () => errorBody(-1),
+  });
 }

@@ -1,32 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRecordingTokenCache, type TokenCacheWrite } from '../../core/testing/recording-token-cache';
+import { startAccessTokenHarness } from '../../core/testing/access-token-harness';
+import type { TokenCacheWrite } from '../../core/testing/recording-token-cache';
 import { createMemoryTokenCache, createWecomClient, type WecomClient } from '../client';
 import { WecomApiError } from '../errors';
 import { createWecomSimulator, type WecomSimulator } from '../simulator/simulator';
 import { CORP } from '../simulator/testing';
-import { accessTokenCacheKey, isStaleTokenError, type TokenCache } from './access-token';
+import { accessTokenCacheKey, isStaleTokenError } from './access-token';
 
 let sim: WecomSimulator;
 let client: WecomClient;
 let sets: TokenCacheWrite[];
-let cacheClockOffsetMs: number;
-
-function recordingCache(): TokenCache {
-  return createRecordingTokenCache(sets, () => Date.now() + cacheClockOffsetMs);
-}
-
-const calls = (path: string) => sim.stats().byPath[path] ?? 0;
-const advance = (seconds: number) => {
-  sim.advanceClock(seconds);
-  cacheClockOffsetMs += seconds * 1000;
-};
+let calls: (path: string) => number;
+let advance: (seconds: number) => void;
 
 beforeEach(async () => {
-  sets = [];
-  cacheClockOffsetMs = 0;
-  sim = createWecomSimulator(CORP);
-  const apiBase = await sim.listen(0);
-  client = createWecomClient({ ...CORP, apiBase }, { tokenCache: recordingCache() });
+  ({ sim, client, sets, calls, advance } = await startAccessTokenHarness(
+    () => createWecomSimulator(CORP),
+    (apiBase, tokenCache) => createWecomClient({ ...CORP, apiBase }, { tokenCache }),
+  ));
 });
 afterEach(() => sim.close());
 
