@@ -160,6 +160,13 @@ export function toTask(r: TaskDb): TaskRow {
   };
 }
 
+const toTimer = (r: TimerDb): TimerRow => ({
+  ...r,
+  due_at: Number(r.due_at),
+  fired_at: num(r.fired_at),
+  payload: JSON.parse(r.payload),
+});
+
 const instanceDb = (r: InstanceRow): InstanceDb => ({ ...r, state: JSON.stringify(r.state) });
 const nodeDb = (r: NodeRow): NodeDb => ({ ...r, state: JSON.stringify(r.state) });
 const taskDb = (r: TaskRow): TaskDb => ({
@@ -414,12 +421,7 @@ export class WorkflowRepository {
       .orderBy('due_at')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      ...r,
-      due_at: Number(r.due_at),
-      fired_at: num(r.fired_at),
-      payload: JSON.parse(r.payload),
-    }));
+    return rows.map(toTimer);
   }
 
   /** Claims a timer inside the firing transaction: exactly one claimant sees `true`. */
@@ -449,12 +451,7 @@ export class WorkflowRepository {
       .where('instance_id', '=', instanceId)
       .orderBy('due_at')
       .execute();
-    return rows.map((r) => ({
-      ...r,
-      due_at: Number(r.due_at),
-      fired_at: num(r.fired_at),
-      payload: JSON.parse(r.payload),
-    }));
+    return rows.map(toTimer);
   }
 
   // ── worklists ──────────────────────────────────────────────────────────────────────────────
@@ -575,14 +572,6 @@ export class WorkflowRepository {
         .execute();
     }
     return true;
-  }
-
-  async insertHistory(tx: Tx, rows: HistoryRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await asTables(tx)
-      .insertInto('wf_history')
-      .values(rows.map((h) => ({ ...h, details: h.details ? JSON.stringify(h.details) : null })))
-      .execute();
   }
 }
 
