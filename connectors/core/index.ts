@@ -63,6 +63,7 @@ export {
   readTokenBody,
   TOKEN_REFRESH_MARGIN_SECONDS,
 } from './transport/access-token';
+export { bodyReader } from './transport/body-reader';
 export {
   checkErrcode,
   createJsonHttp,
