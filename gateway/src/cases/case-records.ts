@@ -1,4 +1,5 @@
 import type { CatalogService, SensitiveKind } from '../catalog';
+import { keyFromFieldName, valueAt } from '../catalog/sensitive-paths';
 import type { SqlBatch } from '../platform/db/sql-batch';
 import type { Tx } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
@@ -85,13 +86,13 @@ export class CaseRecords {
     const row = await this.repo.findById(caseId);
     if (!row) return undefined;
     const { form, data } = this.clear(row);
-    if (!form?.sensitiveFields.has(field)) {
+    const key = keyFromFieldName(field);
+    if (!form?.isSensitiveKey(key)) {
       throw errors.validation([
         { pointer: '/field', code: 'not_sensitive', message: '该字段不是需要查看原文的个人信息字段' },
       ]);
     }
-    const value = data[field];
-    return typeof value === 'string' ? value : null;
+    return valueAt(data, key.split('.')) ?? null;
   }
 
   /**

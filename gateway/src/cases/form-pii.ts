@@ -1,4 +1,5 @@
 import type { FormEngine, SensitiveKind } from '../catalog';
+import { mapSensitive, SEARCHABLE_KINDS, sensitiveKey } from '../catalog/sensitive-paths';
 import {
   type BlindIndex,
   type ColumnIndex,
@@ -39,13 +40,10 @@ export class FormPii {
    */
   digests(form: FormEngine | undefined, data: Record<string, unknown>): PiiDigest[] {
     if (!form || !this.index) return [];
-    const out: PiiDigest[] = [];
-    for (const [field, kind] of form.sensitiveFields) {
-      const value = data[field];
-      if (typeof value === 'string' && value !== '')
-        out.push({ field, kind, digest: this.digest(kind, value) });
-    }
-    return out;
+    return form
+      .sensitiveValues(data)
+      .filter((v) => SEARCHABLE_KINDS.has(v.kind))
+      .map((v) => ({ field: v.key, kind: v.kind, digest: this.digest(v.kind, v.value) }));
   }
 
   /** The digest a search for `value` of that kind compares with. */
@@ -64,19 +62,12 @@ export class FormPii {
     form: FormEngine | undefined,
     data: Record<string, unknown>,
   ): Record<string, unknown> {
-    if (!form || form.sensitiveFields.size === 0) return data;
-    const out = { ...data };
-    for (const field of form.sensitiveFields.keys()) {
-      const value = out[field];
-      if (typeof value === 'string' && value !== '' && !SEALED.test(value)) {
-        out[field] = this.cipher.encrypt(value, {
-          table: place.table,
-          column: `form_data.${field}`,
-          rowId: place.rowId,
-        });
-      }
-    }
-    return out;
+    if (!form || form.sensitivePaths.length === 0) return data;
+    return mapSensitive(data, form.sensitivePaths, (value, _kind, location) =>
+      value !== '' && !SEALED.test(value)
+        ? this.cipher.encrypt(value, { table: place.table, column: column(location), rowId: place.rowId })
+        : undefined,
+    );
   }
 
   open(
@@ -84,15 +75,11 @@ export class FormPii {
     form: FormEngine | undefined,
     data: Record<string, unknown>,
   ): Record<string, unknown> {
-    let out: Record<string, unknown> | undefined;
-    for (const [field, value] of Object.entries(data)) {
-      if (typeof value !== 'string' || !SEALED.test(value)) continue;
-      if (form && !form.sensitiveFields.has(field)) continue;
-      out ??= { ...data };
+    const decrypt = (value: string, location: string[]) => {
       try {
-        out[field] = this.cipher.decrypt(value, {
+        return this.cipher.decrypt(value, {
           table: place.table,
-          column: `form_data.${field}`,
+          column: column(location),
           rowId: place.rowId,
         });
       } catch (error) {
@@ -104,7 +91,22 @@ export class FormPii {
         }
         throw error;
       }
+    };
+    if (form) {
+      return mapSensitive(data, form.sensitivePaths, (value, _kind, location) =>
+        SEALED.test(value) ? decrypt(value, location) : undefined,
+      );
+    }
+    // Without its form (an unknown version) only top-level sealed values can be found.
+    let out: Record<string, unknown> | undefined;
+    for (const [field, value] of Object.entries(data)) {
+      if (typeof value !== 'string' || !SEALED.test(value)) continue;
+      out ??= { ...data };
+      out[field] = decrypt(value, [field]);
     }
     return out ?? data;
   }
 }
+
+/** The MAC binds a value to its field: `form_data.idNumber`, `form_data.shareholders.0.idNumber`. */
+const column = (location: string[]) => `form_data.${sensitiveKey(location)}`;

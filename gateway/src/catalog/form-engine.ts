@@ -3,10 +3,18 @@ import type { ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { type CompiledCondition, type Condition, compileCondition, getFact } from '../platform/conditions';
 import type { FieldError } from '../platform/errors';
-import { maskIdNumber, maskPhone } from '../platform/privacy/mask';
 import { toFieldErrors } from '../platform/validation/messages';
+import {
+  collectSensitivePaths,
+  mapSensitive,
+  maskValue,
+  readSensitive,
+  type SensitivePath,
+  sensitiveKey,
+  valueAt,
+} from './sensitive-paths';
 
-export type SensitiveKind = 'id-number' | 'phone';
+export type { SensitiveKind } from './sensitive-paths';
 
 export interface FieldState {
   visible: boolean;
@@ -38,7 +46,8 @@ const isEmpty = (v: unknown) =>
  */
 export class FormEngine {
   readonly validateSchema: ValidateFunction;
-  readonly sensitiveFields = new Map<string, SensitiveKind>();
+  /** Where the form's personal data lives (`x-sensitive`, at any depth). */
+  readonly sensitivePaths: SensitivePath[];
   private readonly titles = new Map<string, string>();
   // Linkage compiled once: a submission evaluates dozens of conditions, and re-reading every tree on
   // each call cost many times the schema validation itself.
@@ -55,9 +64,8 @@ export class FormEngine {
     ajv: Ajv2020,
   ) {
     this.validateSchema = ajv.compile(form.schema);
+    this.sensitivePaths = collectSensitivePaths(form.schema as Parameters<typeof collectSensitivePaths>[0]);
     for (const [name, prop] of Object.entries(form.schema.properties)) {
-      const kind = prop['x-sensitive'];
-      if (kind === 'id-number' || kind === 'phone') this.sensitiveFields.set(name, kind);
       this.titles.set(name, typeof prop.title === 'string' ? prop.title : name);
     }
     this.template = Object.fromEntries(Object.keys(form.schema.properties).map((k) => [k, undefined]));
@@ -81,15 +89,26 @@ export class FormEngine {
     return `${this.form.id}@${this.form.version}`;
   }
 
-  /** The values with ID and phone numbers masked, as they may leave the gateway. */
+  /** The values with ID and phone numbers and addresses masked, as they may leave the gateway. */
   mask(data: Record<string, unknown>): Record<string, unknown> {
-    const out = { ...data };
-    for (const [field, kind] of this.sensitiveFields) {
-      const value = out[field];
-      if (typeof value === 'string')
-        out[field] = kind === 'id-number' ? maskIdNumber(value) : maskPhone(value);
-    }
-    return out;
+    return mapSensitive(data, this.sensitivePaths, (value, kind) => maskValue(kind, value));
+  }
+
+  /** Whether the form has personal data at this key (`idNumber`, `shareholders.0.idNumber`). */
+  isSensitiveKey(key: string): boolean {
+    const segments = key.split('.');
+    return this.sensitivePaths.some(
+      (p) =>
+        p.segments.length === segments.length &&
+        p.segments.every((s, i) => s === segments[i] || (s === '*' && /^\d+$/.test(segments[i] as string))),
+    );
+  }
+
+  /** Every filled sensitive value, with its key. */
+  sensitiveValues(data: Record<string, unknown>) {
+    return readSensitive(data, this.sensitivePaths)
+      .filter((v) => v.value !== '')
+      .map((v) => ({ key: sensitiveKey(v.location), kind: v.kind, value: v.value, location: v.location }));
   }
 
   /** Material ids in the attachment fields of these values, each with the JSON pointer of its entry. */
@@ -113,11 +132,7 @@ export class FormEngine {
 
   /** Whether any sensitive field holds a masked value (one with `*`). */
   hasMasked(data: Record<string, unknown>): boolean {
-    for (const field of this.sensitiveFields.keys()) {
-      const value = data[field];
-      if (typeof value === 'string' && value.includes('*')) return true;
-    }
-    return false;
+    return readSensitive(data, this.sensitivePaths).some((v) => v.value.includes('*'));
   }
 
   /**
@@ -125,19 +140,14 @@ export class FormEngine {
    * (from a draft or a prefill): the full number never has to travel to the client and back.
    */
   unmask(input: Record<string, unknown>, ...known: Record<string, unknown>[]): Record<string, unknown> {
-    const out = { ...input };
-    for (const field of this.sensitiveFields.keys()) {
-      const value = out[field];
-      if (typeof value !== 'string' || !value.includes('*')) continue;
+    return mapSensitive(input, this.sensitivePaths, (value, kind, location) => {
+      if (!value.includes('*')) return undefined;
       for (const source of known) {
-        const full = source[field];
-        if (typeof full === 'string' && this.mask({ [field]: full })[field] === value) {
-          out[field] = full;
-          break;
-        }
+        const full = valueAt(source, location);
+        if (full !== undefined && maskValue(kind, full) === value) return full;
       }
-    }
-    return out;
+      return undefined;
+    });
   }
 
   /** Values for fields bound to `profile.*`, from the citizen's profile. */

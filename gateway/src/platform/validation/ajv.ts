@@ -35,6 +35,10 @@ export function createAjv(options: { coerceTypes?: boolean } = {}): Ajv2020 {
     type: 'string',
     validate: isForeignPermanentResidentId,
   });
-  ajv.addKeyword({ keyword: 'x-sensitive', schemaType: 'string' });
+  ajv.addKeyword({
+    keyword: 'x-sensitive',
+    schemaType: 'string',
+    metaSchema: { enum: ['id-number', 'phone', 'address'] },
+  });
   return ajv;
 }
