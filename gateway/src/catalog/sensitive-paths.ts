@@ -79,7 +79,8 @@ export function readSensitive(data: Record<string, unknown>, paths: SensitivePat
       }
       const segment = segments[depth] as string;
       if (segment === '*') {
-        if (Array.isArray(node)) node.forEach((item, i) => visit(item, depth + 1, [...location, String(i)]));
+        if (Array.isArray(node))
+          for (const [i, item] of node.entries()) visit(item, depth + 1, [...location, String(i)]);
       } else if (isRecord(node) && Object.hasOwn(node, segment)) {
         visit(node[segment], depth + 1, [...location, segment]);
       }
