@@ -20,6 +20,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { AuditLog, auditMigrations, auditRoutes, auditTrail } from './audit';
+import { auditPersonalData } from './audit/personal-data';
 import {
   CaseNumbers,
   CaseRecords,
@@ -32,6 +33,7 @@ import {
   FormPii,
   rotationMigrations,
 } from './cases';
+import { casesPersonalData, draftsPersonalData } from './cases/personal-data';
 import {
   CatalogPublisher,
   CatalogRepository,
@@ -61,6 +63,7 @@ import {
   staffSandboxRoutes,
   staffSsoRoutes,
 } from './identity';
+import { accountPersonalData } from './identity/personal-data';
 import {
   createLocalDiskStore,
   MaterialsRepository,
@@ -68,6 +71,7 @@ import {
   materialsMigrations,
   materialsRoutes,
 } from './materials';
+import { materialsPersonalData } from './materials/personal-data';
 import {
   dingtalkOrgSource,
   OrgDirectory,
@@ -97,6 +101,7 @@ import { createInfrastructure } from './platform/infrastructure';
 import { createLogger, describeUnexpected } from './platform/logger';
 import { outboxMigrations } from './platform/outbox/outbox';
 import { createAjv } from './platform/validation/ajv';
+import { RightsRepository, RightsService, rightsMigrations, rightsRoutes } from './rights';
 import {
   citizenWorkflowRoutes,
   FlowMigrator,
@@ -152,6 +157,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     auditMigrations,
     cryptoMigrations,
     rotationMigrations,
+    rightsMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -176,8 +182,9 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   const catalog = new CatalogService(catalogRepo, ajv);
   await catalog.reload();
   catalog.watch(config.catalogReloadSeconds * 1000);
+  const identityRepo = new IdentityRepository(db);
   const identity = new IdentityService(
-    new IdentityRepository(db),
+    identityRepo,
     new AccessTokens(await loadSigningKeys(config), {
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
@@ -284,19 +291,12 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     hasStaff: (id) => org.staff(id) !== undefined,
   });
   await publishShippedFlows(flows, log);
+  const caseRecords = new CaseRecords(casesRepo, catalog, pii);
   const workflowRepo = new WorkflowRepository(db);
-  const workflow = new WorkflowService(
-    db,
-    workflowRepo,
-    flows,
-    org,
-    shippedCalendar(),
-    new CaseRecords(casesRepo, catalog, pii),
-    {
-      serviceName: (code) => catalog.get(code)?.definition.name,
-      region: config.workflow.calendarRegion,
-    },
-  );
+  const workflow = new WorkflowService(db, workflowRepo, flows, org, shippedCalendar(), caseRecords, {
+    serviceName: (code) => catalog.get(code)?.definition.name,
+    region: config.workflow.calendarRegion,
+  });
   cases.useFlows(workflow);
   const timers = new TimerRunner(workflowRepo, workflow, log, {
     intervalMs: config.workflow.timerIntervalMs,
@@ -338,6 +338,28 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   revealRoutes(api, workflow, auditLog);
   searchRoutes(api, workflow, auditLog);
   auditRoutes(api, auditLog);
+  const rights = new RightsService(
+    new RightsRepository(db),
+    [
+      accountPersonalData(identityRepo),
+      casesPersonalData(caseRecords, casesRepo),
+      draftsPersonalData(drafts),
+      materialsPersonalData(materials),
+      auditPersonalData(auditLog),
+    ],
+    personalData.cipher,
+    {
+      check: (citizenId, caseId, field, value) =>
+        caseRecords.checkCorrection(citizenId, caseId, field, value),
+      apply: (caseId, field, value, staffId, now) =>
+        caseRecords.applyCorrection(caseId, field, value, staffId, now),
+      assertVisible: (staffId, caseId) => workflow.assertVisible(staffId, caseId),
+      present: (caseId, field, value) => caseRecords.presentCorrection(caseId, field, value),
+    },
+  );
+  cases.useRestrictions((citizenId) => rights.restrictedSince(citizenId));
+  rightsRoutes(api, rights, auditLog);
+
   flowAdminRoutes(api, flows, new FlowMigrator(db, workflowRepo, flows), workflow);
   staffAuthRoutes(
     api,

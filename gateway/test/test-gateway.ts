@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { Gateway } from '../src';
 import { startGateway } from '../src';
+import { createLogger } from '../src/platform/logger';
 import { residentIdCheckChar } from '../src/platform/validation/formats';
+import { clearPiiIn } from './pii-scan';
 import { createTestEnv, type TestEnv } from './test-env';
 
 export interface TestGateway {
@@ -17,7 +20,18 @@ export interface TestGateway {
 
 export async function startTestGateway(extra: Record<string, string> = {}): Promise<TestGateway> {
   const env = await createTestEnv(extra);
-  const gateway = await startGateway(env.config, { redisPrefix: env.redisPrefix });
+  // Every log line of every suite is scanned for clear ID and phone numbers (then dropped).
+  const leaks: string[] = [];
+  const scanner = new Writable({
+    write(chunk, _encoding, done) {
+      for (const hit of clearPiiIn(String(chunk))) leaks.push(hit);
+      done();
+    },
+  });
+  const gateway = await startGateway(env.config, {
+    redisPrefix: env.redisPrefix,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'debug', scanner),
+  });
   const url = gateway.url;
   return {
     gateway,
@@ -50,6 +64,7 @@ export async function startTestGateway(extra: Record<string, string> = {}): Prom
     async stop() {
       await gateway.close();
       await env.cleanup();
+      if (leaks.length > 0) throw new Error(`the gateway logged clear personal data: ${leaks.join(', ')}`);
     },
   };
 }

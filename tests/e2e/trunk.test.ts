@@ -337,6 +337,12 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
         'GET /api/v1/admin/flows/{id}/versions',
         'POST /api/v1/admin/flows/{id}/migrate',
         'POST /api/v1/admin/workflow/nodes/{id}/result',
+        'POST /api/v1/me/data-requests',
+        'GET /api/v1/me/data-requests',
+        'GET /api/v1/me/data-requests/{id}',
+        'GET /api/v1/me/data-requests/{id}/export',
+        'GET /api/v1/staff/data-requests',
+        'POST /api/v1/staff/data-requests/{id}/decide',
       ].sort(),
     );
     const submitOp = doc.paths['/api/v1/cases'].post;

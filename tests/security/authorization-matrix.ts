@@ -70,6 +70,10 @@ export const MATRIX: Record<string, string> = {
   withdrawCase: CITIZEN,
   supplyCorrection: CITIZEN,
   citizenUrge: CITIZEN,
+  submitDataRequest: CITIZEN,
+  listDataRequests: CITIZEN,
+  getDataRequest: CITIZEN,
+  downloadDataExport: CITIZEN,
   // staff
   staffMe: ANY_STAFF,
   staffWorklist: TASK_WORK,
@@ -88,6 +92,8 @@ export const MATRIX: Record<string, string> = {
   staffUrge: TASK_SCOPED,
   superviseCase: SUPERVISE,
   revealCasePii: '1133o333333', // 部门负责人 (of the case's department) only
+  staffDataRequests: '11o3o33333o', // clerks and heads; each sees requests on cases in their scope
+  decideDataRequest: '11p3p33333p',
   searchCasesByNumber: '11oooo3333o', // caseworkers; each sees only the cases in their scope
   // administration (三员: only the 系统管理员 configures)
   publishCatalog: SYSADMIN,

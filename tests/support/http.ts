@@ -1,3 +1,5 @@
+import { clearPiiIn, MAY_SHOW_CLEAR } from '../../gateway/test/pii-scan';
+
 /** Small fetch helpers for suites that talk to a real gateway over HTTP. */
 export interface Reply<T = any> {
   status: number;
@@ -28,6 +30,16 @@ export async function call<T = any>(
     body: payload,
   });
   const text = await res.text();
+  // Every answer of the API in every suite is scanned: personal numbers leave masked, except where
+  // showing them is the point (an audited reveal, the citizen's own export).
+  const path = new URL(url).pathname;
+  if (path.startsWith('/api/') && !MAY_SHOW_CLEAR.some((p) => p.test(path))) {
+    const hits = clearPiiIn(text);
+    if (hits.length > 0)
+      throw new Error(
+        `${init.method ?? 'GET'} ${path} answered with clear personal data: ${hits.join(', ')}`,
+      );
+  }
   let body: unknown = text;
   try {
     body = text ? JSON.parse(text) : undefined;

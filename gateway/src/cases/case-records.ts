@@ -1,5 +1,5 @@
 import type { CatalogService, SensitiveKind } from '../catalog';
-import { keyFromFieldName, valueAt } from '../catalog/sensitive-paths';
+import { keyFromFieldName, maskValue, valueAt } from '../catalog/sensitive-paths';
 import type { SqlBatch } from '../platform/db/sql-batch';
 import type { Tx } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
@@ -122,6 +122,84 @@ export class CaseRecords {
     await this.repo.writeDigests(tx, caseId, data.digests);
   }
 
+  /** The citizen's cases with their form data in clear and their timelines (their data export). */
+  async exportOwned(citizenId: string) {
+    const rows = await this.repo.allOwned(citizenId);
+    return Promise.all(
+      rows.map(async (row) => ({
+        caseNumber: row.case_number,
+        service: this.catalog.get(row.service_code)?.definition.name ?? row.service_code,
+        status: row.status,
+        channel: row.channel,
+        submittedAt: new Date(Number(row.created_at)).toISOString(),
+        formData: this.clear(row).data,
+        timeline: (await this.repo.events(row.id)).map((e) => ({
+          at: new Date(Number(e.created_at)).toISOString(),
+          note: e.note,
+        })),
+      })),
+    );
+  }
+
+  /**
+   * PIPL Art. 46: checks a citizen's request to correct one field (`phone`, `/shareholders/0/idNumber`)
+   * of their own case, under the case's form version. 404 for someone else's case, 400 (pointer
+   * `/field` or `/value`) for a field the form lacks or a value it refuses.
+   */
+  async checkCorrection(citizenId: string, caseId: string, field: string, value: string) {
+    const row = await this.repo.findOwned(citizenId, caseId);
+    if (!row) throw errors.notFound('case_not_found', '未找到该办件');
+    return this.corrected(row, field, value).preview;
+  }
+
+  /** How a requested value may be shown to staff: masked when it is personal data. */
+  async presentCorrection(caseId: string, field: string, value: string) {
+    const row = await this.repo.findById(caseId);
+    if (!row) throw errors.notFound('case_not_found', '未找到该办件');
+    return this.corrected(row, field, value, false).preview;
+  }
+
+  /** Applies a correction staff approved: re-validated, sealed, re-indexed, on the timeline. */
+  async applyCorrection(caseId: string, field: string, value: string, staffId: string, now: number) {
+    const row = await this.repo.findById(caseId);
+    if (!row) throw errors.notFound('case_not_found', '未找到该办件');
+    const { form, data, preview } = this.corrected(row, field, value);
+    await this.repo.applyCorrection(
+      caseId,
+      JSON.stringify(this.pii.seal({ table: 'cases', rowId: row.id }, form, data)),
+      this.pii.digests(form, data),
+      { note: `依申请人申请更正了「${preview.title}」`, actorId: staffId, now },
+    );
+  }
+
+  private corrected(
+    row: { id: string; form_id: string | null; form_version: number | null; form_data: string },
+    field: string,
+    value: string,
+    validate = true,
+  ) {
+    const { form, data } = this.clear(row);
+    if (!form) throw errors.conflict('form_unavailable', '该办件的表单版本已不可用，请联系受理部门');
+    const key = keyFromFieldName(field);
+    const location = key.split('.');
+    const title = form.titleOf(key);
+    const nested = location.length > 1;
+    if (!title || (nested && (!form.isSensitiveKey(key) || valueAt(data, location) === undefined)))
+      throw errors.validation([
+        { pointer: '/field', code: 'unknown_field', message: '该办件的表单没有此字段' },
+      ]);
+    const next = setAt(data, location, value);
+    const processed = validate ? form.process(next, {}, '') : { data: next, errors: [] };
+    if (processed.errors.length > 0) {
+      const at = `/${location.join('/')}`;
+      throw errors.validation(
+        processed.errors.map((e) => (e.pointer === at ? { ...e, pointer: '/value' } : e)),
+      );
+    }
+    const kind = form.sensitiveValues(next).find((v) => v.key === key)?.kind;
+    return { form, data: processed.data, preview: { title, shown: kind ? maskValue(kind, value) : value } };
+  }
+
   /**
    * Cases holding this ID or phone number (exact match through the blind index, nothing decrypted),
    * newest first. The caller checks the staff member's scope and puts the search on the audit record.
@@ -144,4 +222,18 @@ function factsOf(
       applicantKind: typeof form.applicantKind === 'string' ? form.applicantKind : undefined,
     },
   };
+}
+
+/** A copy of `data` with `value` at `location` (objects and arrays on the way copied). */
+function setAt(data: Record<string, unknown>, location: string[], value: string): Record<string, unknown> {
+  const [head, ...rest] = location as [string, ...string[]];
+  if (rest.length === 0) return { ...data, [head]: value };
+  const child = data[head];
+  if (Array.isArray(child)) {
+    const i = Number(rest[0]);
+    const copy = [...child];
+    copy[i] = rest.length === 1 ? value : setAt(copy[i] as Record<string, unknown>, rest.slice(1), value);
+    return { ...data, [head]: copy };
+  }
+  return { ...data, [head]: setAt((child ?? {}) as Record<string, unknown>, rest, value) };
 }

@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Db } from '../platform/db/database';
 import { insertStatement } from '../platform/db/insert-statement';
 import type { SqlBatch } from '../platform/db/sql-batch';
-import type { Tx } from '../platform/db/transaction';
+import { inTransaction, type Tx } from '../platform/db/transaction';
 import { updateManyQuery } from '../platform/db/update-many';
 
 export interface CaseRow {
@@ -128,7 +128,7 @@ export class CasesRepository {
   recentForms(citizenId: string, limit: number) {
     return this.db
       .selectFrom('cases')
-      .select(['id', 'form_id', 'form_version', 'form_data'])
+      .select(['id', 'form_id', 'form_version', 'form_data', 'created_at'])
       .where('citizen_id', '=', citizenId)
       .orderBy('created_at', 'desc')
       .limit(limit)
@@ -232,6 +232,62 @@ export class CasesRepository {
       .set((eb) => ({ form_data: formData, updated_at: now, row_version: eb('row_version', '+', 1) }))
       .where('id', '=', caseId)
       .execute();
+  }
+
+  /**
+   * A correction of personal data decided by staff (PIPL Art. 46): the new form data, its digests
+   * and a timeline entry, in one transaction.
+   */
+  async applyCorrection(
+    caseId: string,
+    formData: string,
+    digests: { field: string; kind: string; digest: string }[],
+    event: { note: string; actorId: string; now: number },
+  ): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const row = await asTables(tx)
+        .selectFrom('cases')
+        .select('status')
+        .where('id', '=', caseId)
+        .executeTakeFirst();
+      if (!row) return;
+      await this.updateFormData(tx, caseId, formData, event.now);
+      await this.writeDigests(tx, caseId, digests);
+      await asTables(tx)
+        .insertInto('case_events')
+        .values({
+          id: randomUUID(),
+          case_id: caseId,
+          type: 'data_corrected',
+          from_status: row.status,
+          to_status: null,
+          actor_type: 'staff',
+          actor_id: event.actorId,
+          note: event.note,
+          created_at: event.now,
+        })
+        .execute();
+    });
+  }
+
+  /** Every case of a citizen, oldest first (for their data export). */
+  allOwned(citizenId: string) {
+    return this.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('citizen_id', '=', citizenId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Deletes the citizen's idempotency keys (stored answers to their submissions); returns how many. */
+  async deleteIdempotencyKeys(citizenId: string): Promise<number> {
+    const r = await this.db
+      .deleteFrom('idempotency_keys')
+      .where('citizen_id', '=', citizenId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   /** Replaces the blind-index rows of a case (its ID and phone numbers, as keyed digests). */

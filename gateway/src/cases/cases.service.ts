@@ -65,6 +65,13 @@ export class CasesService {
   private flows?: CaseFlowStarter;
 
   /** Cases of services with a flow start it in their submission's transaction from now on. */
+  private restrictedSince?: (citizenId: string) => Promise<number | null>;
+
+  /** Since when a citizen's earlier data may only be stored (a deletion request), or null. */
+  useRestrictions(restrictedSince: (citizenId: string) => Promise<number | null>): void {
+    this.restrictedSince = restrictedSince;
+  }
+
   useFlows(flows: CaseFlowStarter): void {
     this.flows = flows;
   }
@@ -242,9 +249,14 @@ export class CasesService {
    * submitting costs nothing extra; the profile context will add data from other departments.
    */
   async knownProfile(citizenId: string): Promise<Record<string, unknown>> {
-    const rows = await this.repo.recentForms(citizenId, 20);
+    const [rows, since] = await Promise.all([
+      this.repo.recentForms(citizenId, 20),
+      this.restrictedSince?.(citizenId) ?? null,
+    ]);
     const profile: Record<string, unknown> = {};
     for (const row of rows.reverse()) {
+      // After a deletion request, retained cases are only stored: not reused to fill new forms.
+      if (since !== null && Number(row.created_at) <= since) continue;
       const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
       if (form) {
         const data = this.pii.open({ table: 'cases', rowId: row.id }, form, JSON.parse(row.form_data));

@@ -105,6 +105,27 @@ export class DraftsService {
     }));
   }
 
+  /** Every draft with its values in clear (the citizen's data export). */
+  async exportAll(citizenId: string) {
+    const rows = await this.db
+      .selectFrom('case_drafts')
+      .selectAll()
+      .where('citizen_id', '=', citizenId)
+      .execute();
+    return rows.map((r) => ({
+      service: this.catalog.get(r.service_code)?.definition.name ?? r.service_code,
+      channel: r.channel,
+      updatedAt: new Date(Number(r.updated_at)).toISOString(),
+      formData: this.stored(r),
+    }));
+  }
+
+  /** Deletes every draft of the citizen; returns how many there were. */
+  async deleteAll(citizenId: string): Promise<number> {
+    const r = await this.db.deleteFrom('case_drafts').where('citizen_id', '=', citizenId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async delete(citizenId: string, serviceCode: string): Promise<void> {
     await this.db
       .deleteFrom('case_drafts')

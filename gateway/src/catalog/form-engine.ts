@@ -64,7 +64,7 @@ export class FormEngine {
     ajv: Ajv2020,
   ) {
     this.validateSchema = ajv.compile(form.schema);
-    this.sensitivePaths = collectSensitivePaths(form.schema as Parameters<typeof collectSensitivePaths>[0]);
+    this.sensitivePaths = collectSensitivePaths(form.schema);
     for (const [name, prop] of Object.entries(form.schema.properties)) {
       this.titles.set(name, typeof prop.title === 'string' ? prop.title : name);
     }
@@ -128,6 +128,21 @@ export class FormEngine {
       });
     }
     return { ids, pointers };
+  }
+
+  /** The zh-CN title of a field (`idNumber`, or `shareholders.0.idNumber` inside a list); undefined when the form has no such field. */
+  titleOf(key: string): string | undefined {
+    const segments = key.split('.');
+    if (segments.length === 1) return this.titles.get(key);
+    type Node = { title?: unknown; properties?: Record<string, Node>; items?: Node };
+    let node: Node | undefined = this.form.schema as Node;
+    const names: string[] = [];
+    for (const segment of segments) {
+      node = /^\d+$/.test(segment) && node?.items ? node.items : node?.properties?.[segment];
+      if (!node) return undefined;
+      if (typeof node.title === 'string' && !/^\d+$/.test(segment)) names.push(node.title);
+    }
+    return names.join(' / ');
   }
 
   /** Whether any sensitive field holds a masked value (one with `*`). */

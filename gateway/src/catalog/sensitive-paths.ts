@@ -27,7 +27,7 @@ export interface SensitiveValue {
 type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode; 'x-sensitive'?: unknown };
 
 /** Every `x-sensitive` property of a form schema, at any depth of objects and arrays. */
-export function collectSensitivePaths(schema: SchemaNode): SensitivePath[] {
+export function collectSensitivePaths(schema: object): SensitivePath[] {
   const out: SensitivePath[] = [];
   const walk = (node: SchemaNode | undefined, prefix: string[]) => {
     if (!node || typeof node !== 'object') return;
@@ -39,7 +39,7 @@ export function collectSensitivePaths(schema: SchemaNode): SensitivePath[] {
     for (const [name, child] of Object.entries(node.properties ?? {})) walk(child, [...prefix, name]);
     if (node.items) walk(node.items, [...prefix, '*']);
   };
-  walk(schema, []);
+  walk(schema as SchemaNode, []);
   return out;
 }
 

@@ -109,4 +109,31 @@ export class IdentityRepository {
       .where('revoked_at', 'is', null)
       .execute();
   }
+
+  /** The citizen's account row and how many sign-ins are active (for their data export). */
+  async account(citizenId: string, now: number) {
+    const row = await this.db
+      .selectFrom('citizens')
+      .selectAll()
+      .where('id', '=', citizenId)
+      .executeTakeFirst();
+    const active = await this.db
+      .selectFrom('refresh_tokens')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('citizen_id', '=', citizenId)
+      .where('revoked_at', 'is', null)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row ? { row, activeSignIns: Number(active?.n ?? 0) } : undefined;
+  }
+
+  /** Deletes every refresh token of the citizen (signs them out everywhere); returns how many. */
+  async deleteRefreshTokens(citizenId: string): Promise<number> {
+    const r = await this.db
+      .deleteFrom('refresh_tokens')
+      .where('citizen_id', '=', citizenId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
 }

@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   'cases.supervise': '督办、改派',
   'reports.read': '查看统计报表',
   'pii.reveal': '查看个人信息原文（需说明目的，留审计记录）',
+  'rights.handle': '处理本部门办件的个人信息更正申请',
   'catalog.publish': '发布事项、表单',
   'flows.publish': '发布、迁移流程',
   'workflow.integrate': '回报外部系统的办理结果',
@@ -30,9 +31,16 @@ export type Permission = keyof typeof PERMISSIONS;
  * roles administer nothing: a 系统管理员 configures, a 安全管理员 grants, an 审计管理员 reads the audit log.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
-  clerk: ['tasks.work', 'cases.read', 'cases.urge'],
+  clerk: ['tasks.work', 'cases.read', 'cases.urge', 'rights.handle'],
   approver: ['tasks.work', 'cases.read', 'cases.urge'],
-  'department-head': ['tasks.work', 'cases.read', 'cases.urge', 'reports.read', 'pii.reveal'],
+  'department-head': [
+    'tasks.work',
+    'cases.read',
+    'cases.urge',
+    'reports.read',
+    'pii.reveal',
+    'rights.handle',
+  ],
   supervisor: ['tasks.work', 'cases.read', 'cases.urge', 'cases.supervise', 'reports.read'],
   'report-viewer': ['reports.read'],
   'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate', 'org.sync'],

@@ -384,6 +384,11 @@ export class WorkflowService implements CaseFlowStarter {
    * route checks the permission and puts the purpose on the audit record first); a case outside the
    * staff member's scope answers 404 like a missing one.
    */
+  /** 404 unless the case is within the staff member's data scope (for other contexts' staff routes). */
+  async assertVisible(staffId: string, caseId: string): Promise<void> {
+    await this.loadVisible({ caseId }, staffId);
+  }
+
   async revealCasePii(staffId: string, caseId: string, field: string, beforeReveal: () => Promise<void>) {
     await this.loadVisible({ caseId }, staffId);
     await beforeReveal();
