@@ -7,12 +7,24 @@
  * - Simulators: fault registry and parser, body/JSON I/O, the request-handler skeleton (sandbox, faults,
  *   wire routes, unknown paths), sandbox clock/fault/org/auth-code route helpers, request stats,
  *   sliding-window rate limits, the listener.
+ * - Callbacks: {@link CallbackCipher} (WXBizMsgCrypt family: WeChat safe mode, WeCom, DingTalk HTTP push),
+ *   {@link plainSignature}, {@link parseSafeXml}, {@link buildXml}.
  * - Tests: `core/testing/` (raw wire helpers, a recording token cache, the access-token test harness,
  *   simulator fuzz properties); not exported here.
  *
  * @packageDocumentation
  */
 
+export {
+  buildXml,
+  CallbackCipher,
+  CallbackCipherError,
+  type CallbackCipherErrorCode,
+  type CallbackCipherOptions,
+  MAX_CALLBACK_XML_CHARS,
+  parseSafeXml,
+  plainSignature,
+} from './callback-cipher/index';
 export {
   createFaultRegistry,
   type FaultRegistry,

@@ -1,4 +1,5 @@
 import { getUserIdentityByCode, type WecomIdentity } from './operations/identity';
+import { sendMessage, type WecomSendMessageInput, type WecomSendMessageResult } from './operations/message';
 import {
   getMember,
   listDepartmentMembers,
@@ -34,6 +35,12 @@ export interface WecomClient {
   listUserIds(page?: { cursor?: string; limit?: number }): Promise<WecomUserIdPage>;
   /** Every (userid, department) pair, following the cursor. */
   listAllUserIds(limit?: number): Promise<WecomUserIdPage['entries']>;
+  /**
+   * `message/send` as the configured app (`agentId`). Partly invalid recipients are listed in the
+   * result; all invalid throws {@link WecomRecipientsError} (81013). Other failures are
+   * {@link WecomApiError}s whose `kind` tells retryable / rateLimited / config / permanent apart.
+   */
+  sendMessage(input: WecomSendMessageInput): Promise<WecomSendMessageResult>;
 }
 
 export function createWecomClient(config: WecomConfig, deps: { tokenCache: TokenCache }): WecomClient {
@@ -54,6 +61,13 @@ export function createWecomClient(config: WecomConfig, deps: { tokenCache: Token
     listDepartments: (id) => call((token) => listDepartments(http, token, id)),
     listDepartmentMembers: (departmentId) =>
       call((token) => listDepartmentMembers(http, token, departmentId)),
+    sendMessage: async (input) => {
+      const agentId = config.agentId;
+      if (agentId === undefined || !Number.isSafeInteger(agentId)) {
+        throw new TypeError('WecomConfig.agentId is required to send app messages');
+      }
+      return call((token) => sendMessage(http, token, agentId, input));
+    },
     listUserIds: (page = {}) => call((token) => listUserIds(http, token, page)),
     async listAllUserIds(limit) {
       const entries: WecomUserIdPage['entries'] = [];

@@ -10,6 +10,8 @@ export interface WecomConfig {
   corpSecret: string;
   /** API origin: `https://qyapi.weixin.qq.com` in production, or a simulator URL. */
   apiBase: string;
+  /** The app's `agentid`; required by `sendMessage` (platforms.md §3.3). */
+  agentId?: number;
   /** Per-request timeout in milliseconds. Default {@link DEFAULT_TIMEOUT_MS}. */
   timeoutMs?: number;
 }

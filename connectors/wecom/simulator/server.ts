@@ -1,16 +1,21 @@
-import { MAX_BODY_BYTES } from '../../core/simulator/http-io';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_BODY_BYTES, parseJsonObject, readBody, sendJson } from '../../core/simulator/http-io';
 import { createSimulatorRequestHandler } from '../../core/simulator/request-handler';
-import { routePaths, type SimulatorStats } from '../../core/simulator/request-stats';
+import { countRequest, routePaths, type SimulatorStats } from '../../core/simulator/request-stats';
 import {
   BadRequest,
+  badRequestOnThrow,
   type SandboxRoutes,
   type SimulatorRequest,
   sandboxCommonRoutes,
   sandboxMintCode,
 } from '../../core/simulator/sandbox';
 import { createSlidingWindow } from '../../core/simulator/sliding-window';
+import { parsePushBody } from './callback-routes';
+import type { CallbackSender } from './callback-sender';
 import { errorBody } from './errcodes';
 import { type FaultRegistry, parseFault } from './faults';
+import type { MessageBox } from './messages';
 import type { WecomState, WireResult } from './state';
 
 export type { SimulatorStats };
@@ -37,6 +42,8 @@ export interface HandlerDeps {
   codeTtlSeconds: number;
   /** Timers of delayed answers, cleared when the simulator closes. */
   timers: Set<NodeJS.Timeout>;
+  messages: MessageBox;
+  callbacks: CallbackSender;
 }
 
 export function createRequestHandler(deps: HandlerDeps) {
@@ -66,6 +73,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     },
     'GET /cgi-bin/user/get': { auth: true, handle: ({ query }) => state.userGet(query.get('userid')) },
     'POST /cgi-bin/user/list_id': { auth: true, handle: ({ body }) => state.userListId(body) },
+    'POST /cgi-bin/message/send': { auth: true, handle: ({ body }) => deps.messages.send(body) },
   };
 
   const sandbox: SandboxRoutes = {
@@ -86,9 +94,48 @@ export function createRequestHandler(deps: HandlerDeps) {
       const code = state.mintNonMemberCode(openid as string, externalUserid as string | undefined);
       return { code, expires_in: deps.codeTtlSeconds };
     },
+    'GET /__sandbox/messages': ({ query }) => deps.messages.list(query.get('touser')),
+    'DELETE /__sandbox/messages': () => {
+      deps.messages.clear();
+      return { ok: true };
+    },
+    'POST /__sandbox/callback-url': ({ body }) => {
+      const { url, token, encodingAesKey } = body ?? {};
+      badRequestOnThrow(() =>
+        deps.callbacks.configure({ url, token, encodingAesKey } as Parameters<
+          CallbackSender['configure']
+        >[0]),
+      );
+      return { ok: true };
+    },
+    'GET /__sandbox/callbacks/attempts': ({ query }) => {
+      const raw = query.get('pushId');
+      const pushId = raw === null ? undefined : Number(raw);
+      if (pushId !== undefined && !Number.isSafeInteger(pushId))
+        throw new BadRequest('pushId must be an integer');
+      return { attempts: deps.callbacks.attempts(pushId) };
+    },
+    'DELETE /__sandbox/callbacks/attempts': () => {
+      deps.callbacks.clearAttempts();
+      return { ok: true };
+    },
     ...sandboxCommonRoutes({ clock: state, faults, parseFault, org: state }),
   };
-  const knownPaths = routePaths(wire, sandbox);
+  /** Sandbox routes that wait for the receiver, so they answer asynchronously. */
+  const asyncSandbox: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    'POST /__sandbox/callbacks/verify': () => deps.callbacks.verify(),
+    'POST /__sandbox/events': async (body) => {
+      const push = parsePushBody(body);
+      if (!deps.callbacks.configured()) throw new Error('no callback URL configured');
+      const pending = deps.callbacks.push(push.fields, push.options);
+      if (!push.wait) {
+        pending.catch(() => undefined);
+        return { queued: true };
+      }
+      return pending;
+    },
+  };
+  const knownPaths = routePaths(wire, { ...sandbox, ...asyncSandbox });
 
   function answerWire(path: string, route: WireRoute, request: SimulatorRequest): Record<string, unknown> {
     if (route.auth) {
@@ -99,10 +146,11 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (request.body === null) return errorBody(40058);
     const result = route.handle({ query: request.query, body: request.body });
     if (typeof result === 'number') return errorBody(result);
+    if (result.errcode) return { ...errorBody(result.errcode), ...result.body };
     return { errcode: 0, errmsg: 'ok', ...result.body };
   }
 
-  return createSimulatorRequestHandler({
+  const handler = createSimulatorRequestHandler({
     faults,
     stats: deps.stats,
     knownPaths,
@@ -118,4 +166,33 @@ export function createRequestHandler(deps: HandlerDeps) {
     unknownPath: () => ({ status: 404, body: { errcode: 404, errmsg: 'no such api (simulator)' } }),
     systemError: () => errorBody(-1),
   });
+
+  async function handleAsyncSandbox(
+    route: (body: Record<string, unknown>) => Promise<unknown>,
+    path: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    countRequest(deps.stats, knownPaths, path);
+    const raw = await readBody(req);
+    const body = raw === null ? null : parseJsonObject(raw);
+    if (body === null) return sendJson(res, 400, { error: 'body must be a JSON object' });
+    try {
+      return sendJson(res, 200, await route(body));
+    } catch (error) {
+      return sendJson(res, 400, { error: (error as Error).message });
+    }
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const route = asyncSandbox[`${req.method} ${path}`];
+    if (!route) {
+      handler(req, res);
+      return;
+    }
+    handleAsyncSandbox(route, path, req, res).catch(() => {
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: 'simulator error' });
+    });
+  };
 }

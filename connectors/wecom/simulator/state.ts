@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DEMO_WECOM_ORG, parseOrg, type WecomOrgFixture, type WecomOrgUser } from './org';
 
-/** Either a success body (errcode 0 is added by the server) or an errcode answered with HTTP 200. */
-export type WireResult = { body: Record<string, unknown> } | number;
+/**
+ * A success body (errcode 0 is added by the server), an errcode answered with HTTP 200, or an errcode
+ * whose body carries extra fields (81013 lists the invalid recipients).
+ */
+export type WireResult = { body: Record<string, unknown>; errcode?: number } | number;
 
 export interface WecomStateOptions {
   corpId: string;
