@@ -1,3 +1,11 @@
+import {
+  approvalApi,
+  type DingtalkApprovalApi,
+  type DingtalkTodoApi,
+  type DingtalkWorkNotificationApi,
+  todoApi,
+  workNotificationApi,
+} from './client-apis';
 import type { DingtalkConfig } from './dingtalk-config';
 import { type DingtalkLoginIdentity, getUserInfoByCode } from './operations/identity';
 import {
@@ -13,14 +21,19 @@ import {
 } from './operations/org';
 import { createAccessTokenProvider, type TokenCache } from './transport/access-token';
 import { createDingtalkHttp } from './transport/http';
+import { createDingtalkV1Http } from './transport/v1-http';
 
 export { createMemoryTokenCache } from '../core/transport/memory-token-cache';
 
 /** The root department's id on DingTalk. */
 export const ROOT_DEPT_ID = 1;
 
-/** Client for one DingTalk internal app (old "oapi" generation, platforms.md §2). */
-export interface DingtalkClient {
+/**
+ * Client for one DingTalk internal app (platforms.md §2): the old "oapi" generation (org, 免登, 工作通知,
+ * old approval API) on `apiBase` and the new "v1.0" generation (待办, workflow) on `v1ApiBase`, both
+ * with the same gettoken access token.
+ */
+export interface DingtalkClient extends DingtalkTodoApi, DingtalkWorkNotificationApi, DingtalkApprovalApi {
   /** Cached access token, fetched on a miss (one fetch per process at a time). */
   getAccessToken(): Promise<string>;
   /** Drop the cached token so the next call fetches again. */
@@ -57,8 +70,12 @@ export function createDingtalkClient(
     cache: deps.tokenCache,
   });
   const call = tokens.withAccessToken;
+  const apiDeps = { http, v1: createDingtalkV1Http(config), agentId: config.agentId, call };
 
   const client: DingtalkClient = {
+    ...todoApi(apiDeps),
+    ...workNotificationApi(apiDeps),
+    ...approvalApi(apiDeps),
     getAccessToken: () => tokens.get(),
     invalidateAccessToken: () => tokens.invalidate(),
     withAccessToken: (fn) => call(fn),

@@ -21,6 +21,14 @@ export interface DingtalkSimulatorFault extends SimulatorFault {
   subCode?: string;
   /** Answer `{"status":1111,"wait":5,"source":"x5","punish":"deny",…}` (platforms.md §2.7). */
   x5?: boolean;
+  /**
+   * v1.0 paths only: answer HTTP `status` (default 400) `{code, message, requestid}` with this `code`,
+   * e.g. `systemError` with status 500. An `errcode` on a v1.0 path is translated instead (90018 →
+   * 403 QpsLimitForAppkeyAndApi, -1 → 500 systemError, …).
+   */
+  code?: string;
+  /** HTTP status for `code` (400–599). */
+  status?: number;
 }
 
 export type FaultRegistry = SharedFaultRegistry<DingtalkSimulatorFault>;
@@ -31,9 +39,26 @@ const SUB_CODE_FIELD: FaultField = {
     typeof value === 'string' && value.length <= 32 ? undefined : 'subCode must be a string',
 };
 
+const CODE_FIELD: FaultField = {
+  name: 'code',
+  check: (value) =>
+    typeof value === 'string' && value !== '' && value.length <= 128 ? undefined : 'code must be a string',
+  acts: 'value',
+};
+
+const STATUS_FIELD: FaultField = {
+  name: 'status',
+  check: (value) =>
+    Number.isSafeInteger(value) && (value as number) >= 400 && (value as number) <= 599
+      ? undefined
+      : 'status must be 400..599',
+};
+
 const FIELDS: readonly FaultField[] = [
   ERRCODE_FIELD,
   SUB_CODE_FIELD,
+  CODE_FIELD,
+  STATUS_FIELD,
   LATENCY_FIELD,
   DROP_FIELD,
   flagField('x5'),

@@ -25,7 +25,7 @@ export interface RateLimits {
   globalQps: number;
 }
 
-interface WireRoute {
+export interface WireRoute {
   /** topapi routes take `?access_token=`; gettoken checks credentials itself. */
   auth: boolean;
   handle(request: SimulatorRequest & { body: Record<string, unknown> }): WireResult;
@@ -39,6 +39,10 @@ export interface HandlerDeps {
   codeTtlSeconds: number;
   /** Timers of delayed answers, cleared when the simulator closes. */
   timers: Set<NodeJS.Timeout>;
+  /** More oapi routes (工作通知, approval), keyed `'METHOD /path'`. */
+  extraWire?: Record<string, WireRoute>;
+  /** More exact-path sandbox routes. */
+  extraSandbox?: SandboxRoutes;
 }
 
 export function createRequestHandler(deps: HandlerDeps) {
@@ -57,6 +61,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     'POST /topapi/user/listid': { auth: true, handle: ({ body }) => state.userListId(body) },
     'POST /topapi/v2/department/listsub': { auth: true, handle: ({ body }) => state.deptListsub(body) },
     'POST /topapi/v2/department/get': { auth: true, handle: ({ body }) => state.deptGet(body) },
+    ...deps.extraWire,
   };
 
   const sandbox: SandboxRoutes = {
@@ -67,6 +72,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       return sandboxMintCode(() => state.mintAuthCode(userid), deps.codeTtlSeconds);
     },
     ...sandboxCommonRoutes({ clock: state, faults, parseFault, org: state }),
+    ...deps.extraSandbox,
   };
   const knownPaths = routePaths(wire, sandbox);
 

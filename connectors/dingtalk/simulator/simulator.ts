@@ -1,9 +1,29 @@
 import { createSimulatorListener } from '../../core/simulator/listener';
 import { copyStats } from '../../core/simulator/request-stats';
+import { BadRequest } from '../../core/simulator/sandbox';
+import { createApprovalWire } from './approval-wire';
+import { createApprovalStore } from './approvals';
+import {
+  createEventHub,
+  type DingtalkEventSink,
+  type DingtalkSimulatorEvent,
+  type EventDeliveryQuirks,
+} from './events';
 import { createFaultRegistry, type DingtalkSimulatorFault } from './faults';
+import {
+  type CheckUrlResult,
+  createHttpCallbackSink,
+  type HttpCallbackAttempt,
+  type HttpCallbackSink,
+  type HttpCallbackSubscription,
+} from './http-sink';
+import { type CallbackRegistry, createMessagingRoutes } from './messaging-routes';
+import { createNotificationStore } from './notifications';
 import type { DingtalkOrgFixture } from './org';
 import { createRequestHandler, type RateLimits, type SimulatorStats } from './server';
 import { createDingtalkState } from './state';
+import { createTodoStore } from './todos';
+import { createV1Handler } from './v1-handler';
 
 export interface DingtalkSimulatorOptions {
   appKey: string;
@@ -16,21 +36,56 @@ export interface DingtalkSimulatorOptions {
   org?: DingtalkOrgFixture;
   /** Flow control (platforms.md §2.7). Default 20/s per app and API, 1000/s per API overall. */
   rateLimits?: Partial<RateLimits>;
+  /** AgentId of the app (工作通知, old approval API). Default 3000000001. */
+  agentId?: number;
+  /** corpId in events. Default `dingsimcorp0000000001`. */
+  corpId?: string;
+  /** Cards per page of the todo list. Default 50. */
+  todoPageSize?: number;
+  /** Time from asyncsend_v2 to a finished send (simulator clock). Default 1000 ms. */
+  notificationDelayMs?: number;
+  /** Work notifications per user per day. Default 500 (internal apps, platforms.md §2.5). */
+  notificationDailyLimit?: number;
+  /** HTTP push: reply deadline (default 1500 ms) and waits before retries (default 1 s, 5 s, 30 s). */
+  callback?: { replyTimeoutMs?: number; retryDelaysMs?: number[] };
 }
 
 /**
  * An in-process fake of `oapi.dingtalk.com` for one internal app (platforms.md §2).
  *
- * Wire endpoints: `GET /gettoken`, `POST /topapi/v2/user/getuserinfo`, `POST /topapi/v2/user/get`,
+ * Wire endpoints (oapi): `GET /gettoken`, `POST /topapi/v2/user/getuserinfo`, `POST /topapi/v2/user/get`,
  * `POST /topapi/v2/user/list`, `POST /topapi/user/listid`, `POST /topapi/v2/department/listsub`,
  * `POST /topapi/v2/department/get`. Answers are HTTP 200 `{errcode, errmsg, request_id, …}`; a bad token
  * is errcode 88 with sub_code 40014; unknown `/topapi/*` methods errcode 22; other paths HTTP 404.
+ * Also 工作通知 `POST /topapi/message/corpconversation/{asyncsend_v2,getsendprogress,getsendresult,recall}`
+ * and approval `POST /topapi/processinstance/{create,get}`.
+ *
+ * New generation on the same server (`/v1.0/…`, header `x-acs-dingtalk-access-token`, HTTP 4xx/5xx
+ * `{code, message, requestid}`): `POST /v1.0/oauth2/accessToken`; 待办 `POST|GET|PUT|DELETE
+ * /v1.0/todo/users/{unionId}/tasks[/{taskId}[/executorStatus]|/sources/{sourceId}|/list]`; workflow
+ * `POST|GET /v1.0/workflow/processInstances`, `POST …/execute`, `POST …/terminate`. Rate limits count
+ * per route template; bad tokens are 400 InvalidAuthentication.
+ *
+ * Events (`bpms_instance_change`, `bpms_task_change`) go to every {@link DingtalkEventSink}: the HTTP
+ * push registered with `POST /__sandbox/callback-url`, and any sink added with `addEventSink`.
  *
  * Sandbox endpoints, which **do not exist on the real platform** (tests and demos only):
  * - `POST /__sandbox/auth-code {userid}` → `{code, expires_in}` (what `dd.requestAuthCode` would yield)
  * - `POST /__sandbox/clock {advanceSeconds}` → `{now}`
  * - `POST /__sandbox/faults {path, errcode?, subCode?, latencyMs?, drop?, x5?, times?}`; `DELETE /__sandbox/faults`
  * - `GET /__sandbox/org`; `PUT /__sandbox/org {departments, users}` (replaces the org)
+ * - faults on `/v1.0/…` paths (the concrete path): `{path, code, status?}` answers that v1.0 error;
+ *   an `errcode` is translated (90018 → 403 QpsLimitForAppkeyAndApi, -1 → 500 systemError, …)
+ * - `GET /__sandbox/todos?unionId=` → `{todos}`; `DELETE /__sandbox/todos/{taskId}` and
+ *   `POST /__sandbox/todos/{taskId}/complete` change a todo behind the gateway's back (drift)
+ * - `GET /__sandbox/notifications?userid=` → `{notifications}` (what that user received)
+ * - `GET /__sandbox/approvals/{id}`; `POST /__sandbox/approvals/{id}/decide {userid, result:
+ *   'agree'|'refuse', remark?}` (an approver acts in the DingTalk app; emits the bpms events)
+ * - `POST /__sandbox/callback-url {url, token, aesKey, ownerKey?}` → `{ok: true}` or `{ok: false,
+ *   errcode: 71009, errmsg, reason}` after the `check_url` handshake (reply due within 1500 ms);
+ *   `GET /__sandbox/callback-url/attempts` → `{attempts}`
+ * - `GET /__sandbox/events` → `{events}` (published log); `POST /__sandbox/events/quirks
+ *   {duplicate?, reorder?}` (test-only delivery faults for every sink)
  */
 export interface DingtalkSimulator {
   /** Start listening (port 0 = any free port, host default `127.0.0.1`); resolves to the base URL. */
@@ -56,6 +111,21 @@ export interface DingtalkSimulator {
   stats(): SimulatorStats;
   /** True when `token` would be accepted by a topapi call now. */
   isAccessTokenValid(token: string): boolean;
+  /** Deliver every future event to `sink` too (e.g. the Stream gateway); returns a remover. */
+  addEventSink(sink: DingtalkEventSink): () => void;
+  /** Test-only delivery faults for every sink. */
+  setEventQuirks(quirks: EventDeliveryQuirks): void;
+  /** Every event published so far (duplicates included). */
+  events(): DingtalkSimulatorEvent[];
+  /** Same as `POST /__sandbox/callback-url`. */
+  registerCallbackUrl(subscription: HttpCallbackSubscription): Promise<CheckUrlResult>;
+  /** Push attempts of the current HTTP subscription. */
+  callbackAttempts(): HttpCallbackAttempt[];
+  /** Same as `POST /__sandbox/approvals/{id}/decide`; returns an error text or undefined. */
+  decideApproval(
+    id: string,
+    decision: { userid: string; result: 'agree' | 'refuse'; remark?: string },
+  ): string | undefined;
 }
 
 export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): DingtalkSimulator {
@@ -71,15 +141,91 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
   const stats: SimulatorStats = { total: 0, byPath: {} };
   const timers = new Set<NodeJS.Timeout>();
   const limits: RateLimits = { appQps: 20, globalQps: 1000, ...opts.rateLimits };
-  const listener = createSimulatorListener(
-    'DingTalk',
-    createRequestHandler({ state, faults, stats, limits, codeTtlSeconds, timers }),
+  const agentId = opts.agentId ?? 3_000_000_001;
+  const events = createEventHub({ corpId: opts.corpId ?? 'dingsimcorp0000000001', now: state.now });
+  const isUserid = (id: string) => state.users().some((u) => u.userid === id);
+  const todos = createTodoStore({
+    now: state.now,
+    isUnionId: (id) => state.users().some((u) => u.unionid === id),
+    pageSize: opts.todoPageSize ?? 50,
+  });
+  const notifications = createNotificationStore({
+    now: state.now,
+    agentId,
+    isUserid,
+    allUserids: () => state.users().map((u) => u.userid),
+    deptMemberIds: (id) => state.deptMemberIds(id),
+    deliveryDelayMs: opts.notificationDelayMs ?? 1000,
+    dailyLimit: opts.notificationDailyLimit ?? 500,
+  });
+  const approvals = createApprovalStore({
+    now: state.now,
+    corpId: opts.corpId ?? 'dingsimcorp0000000001',
+    userName: (id) => state.users().find((u) => u.userid === id)?.name,
+    events,
+  });
+  const approvalWire = createApprovalWire({ store: approvals, agentId, isUserid });
+
+  let httpSink: { sink: HttpCallbackSink; remove: () => void } | null = null;
+  const callbacks: CallbackRegistry = {
+    async register(subscription) {
+      let sink: HttpCallbackSink;
+      try {
+        sink = createHttpCallbackSink({ subscription, now: state.now, ...opts.callback });
+      } catch {
+        throw new BadRequest('url or aesKey is invalid');
+      }
+      const result = await sink.checkUrl();
+      if (!result.ok) {
+        sink.close();
+        return result;
+      }
+      httpSink?.sink.close();
+      httpSink?.remove();
+      httpSink = { sink, remove: events.addSink(sink) };
+      return result;
+    },
+    attempts: () => httpSink?.sink.attempts() ?? [],
+  };
+
+  const routes = createMessagingRoutes({
+    state,
+    appKey: opts.appKey,
+    todos,
+    notifications,
+    approvals,
+    approvalWire,
+    events,
+    callbacks,
+  });
+  const oapiHandler = createRequestHandler({
+    state,
+    faults,
+    stats,
+    limits,
+    codeTtlSeconds,
     timers,
-  );
+    extraWire: routes.oapi,
+    extraSandbox: routes.sandbox,
+  });
+  const handler = createV1Handler({
+    state,
+    faults,
+    stats,
+    limits,
+    timers,
+    v1Routes: routes.v1,
+    sandboxRoutes: routes.patternSandbox,
+    fallback: oapiHandler,
+  });
+  const listener = createSimulatorListener('DingTalk', handler, timers);
 
   return {
     listen: listener.listen,
-    close: listener.close,
+    close() {
+      httpSink?.sink.close();
+      return listener.close();
+    },
     get url() {
       return listener.url();
     },
@@ -92,5 +238,11 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
     clearFaults: () => faults.clear(),
     stats: () => copyStats(stats),
     isAccessTokenValid: (token) => state.checkAccessToken(token) === 0,
+    addEventSink: (sink) => events.addSink(sink),
+    setEventQuirks: (quirks) => events.setQuirks(quirks),
+    events: () => events.published(),
+    registerCallbackUrl: (subscription) => callbacks.register(subscription),
+    callbackAttempts: () => callbacks.attempts(),
+    decideApproval: (id, decision) => approvals.decide(id, { ...decision, remark: decision.remark ?? '' }),
   };
 }

@@ -70,6 +70,27 @@ export function createDingtalkState(opts: DingtalkStateOptions) {
   return {
     now,
 
+    /** The members of the org (read-only view for the todo, notification and approval stores). */
+    users(): readonly DingtalkOrgUser[] {
+      return current.users;
+    },
+
+    /** Userids of the members of `deptId` and of every department below it; null for an unknown one. */
+    deptMemberIds(deptId: number): string[] | null {
+      if (!dept(deptId)) return null;
+      const ids = new Set([deptId]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const d of current.departments) {
+          if (d.parentId !== undefined && ids.has(d.parentId) && !ids.has(d.deptId)) {
+            ids.add(d.deptId);
+            grew = true;
+          }
+        }
+      }
+      return current.users.filter((u) => u.deptIds.some((id) => ids.has(id))).map((u) => u.userid);
+    },
+
     advanceClock(seconds: number): void {
       if (!Number.isFinite(seconds) || seconds < 0)
         throw new RangeError('seconds must be a finite number >= 0');

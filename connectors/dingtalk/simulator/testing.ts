@@ -1,10 +1,34 @@
 // Raw HTTP helpers and fixtures for DingTalk simulator tests: they look at the wire, not through the client.
 import { getJson } from '../../core/testing/raw-http';
+import { createDingtalkClient, createMemoryTokenCache } from '../client';
 import type { DingtalkOrgFixture } from './org';
+import { createDingtalkSimulator, type DingtalkSimulatorOptions } from './simulator';
 
 export { getJson, postJson, type RawAnswer } from '../../core/testing/raw-http';
 
-export const APP = { appKey: 'dingsimappkey0001', appSecret: 'sim-dingtalk-secret-0123456789abcdef' };
+export const APP = {
+  appKey: 'dingsimappkey0001',
+  appSecret: 'sim-dingtalk-secret-0123456789abcdef',
+  agentId: 3_000_000_001,
+};
+
+/** A simulator and a client on it (both generations on the same base URL). */
+export async function startSimAndClient(options: Partial<DingtalkSimulatorOptions> = {}) {
+  const sim = createDingtalkSimulator({ ...APP, ...options });
+  const base = await sim.listen(0);
+  const client = createDingtalkClient(
+    { ...APP, apiBase: base, v1ApiBase: base, timeoutMs: 2000 },
+    { tokenCache: createMemoryTokenCache() },
+  );
+  return { sim, base, client };
+}
+
+/** The rejection of `promise` (fails the test when it resolves). */
+export const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => Promise.reject(new Error('resolved')),
+    (e: unknown) => e,
+  );
 
 export async function fetchToken(base: string): Promise<string> {
   const { body } = await getJson(base, '/gettoken', { appkey: APP.appKey, appsecret: APP.appSecret });

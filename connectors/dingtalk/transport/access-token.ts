@@ -6,7 +6,7 @@ import {
   TOKEN_REFRESH_MARGIN_SECONDS,
 } from '../../core/transport/access-token';
 import type { TokenCache } from '../../core/transport/token-cache';
-import { DingtalkApiError, DingtalkTransportError } from '../errors';
+import { DingtalkApiError, DingtalkTransportError, DingtalkV1ApiError } from '../errors';
 import type { DingtalkHttp } from './http';
 
 export type { AccessTokenProvider, TokenCache };
@@ -20,17 +20,12 @@ export function accessTokenCacheKey(appKey: string): string {
 
 /**
  * "This token is no longer accepted" (platforms.md §2.1): errcode 88 with sub_code 40014 (invalid
- * token) or with an empty sub_code (auth timeout); plain 40014/42001 as older endpoints answer.
+ * token) or with an empty sub_code (auth timeout); plain 40014/42001 as older endpoints answer; on the
+ * new generation, HTTP 400 `InvalidAuthentication`.
  */
 export function isStaleTokenError(error: unknown): boolean {
-  if (!(error instanceof DingtalkApiError)) return false;
-  if (error.errcode === 40014 || error.errcode === 42001) return true;
-  if (error.errcode !== 88) return false;
   return (
-    error.subCode === undefined ||
-    error.subCode === '' ||
-    error.subCode === '40014' ||
-    error.subCode === '42001'
+    (error instanceof DingtalkApiError || error instanceof DingtalkV1ApiError) && error.kind === 'tokenStale'
   );
 }
 
