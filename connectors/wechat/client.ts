@@ -1,5 +1,10 @@
 import { code2Session, type WechatSession } from './operations/code2session';
 import { getCallbackIp } from './operations/get-callback-ip';
+import {
+  type SubscribeMessage,
+  type SubscribeMessageSent,
+  sendSubscribeMessage,
+} from './operations/send-subscribe-message';
 import { createAccessTokenProvider, type TokenCache } from './transport/access-token';
 import { createWechatHttp } from './transport/http';
 import type { WechatConfig } from './wechat-config';
@@ -18,6 +23,11 @@ export interface WechatClient {
   withAccessToken<T>(fn: (accessToken: string) => Promise<T>): Promise<T>;
   /** `GET /cgi-bin/getcallbackip` with the cached token (retried once on a stale token). */
   getCallbackIp(): Promise<string[]>;
+  /**
+   * `subscribeMessage.send` with the cached token (refetched once on 40001/42001/40014). Throws
+   * {@link SubscribeMessageError} (see its `kind`) or {@link WechatTransportError} (retryable).
+   */
+  sendSubscribeMessage(message: SubscribeMessage): Promise<SubscribeMessageSent>;
 }
 
 export function createWechatClient(config: WechatConfig, deps: { tokenCache: TokenCache }): WechatClient {
@@ -34,5 +44,7 @@ export function createWechatClient(config: WechatConfig, deps: { tokenCache: Tok
     invalidateAccessToken: () => tokens.invalidate(),
     withAccessToken: (fn) => tokens.withAccessToken(fn),
     getCallbackIp: () => tokens.withAccessToken((token) => getCallbackIp(http, token)),
+    sendSubscribeMessage: (message) =>
+      tokens.withAccessToken((token) => sendSubscribeMessage(http, token, message)),
   };
 }

@@ -8,7 +8,7 @@ const RETRYABLE_ERRCODES: ReadonlySet<number> = new Set([-1, 45011]);
  * never appear in it.
  */
 export class WechatApiError extends Error {
-  override readonly name = 'WechatApiError';
+  override readonly name: string = 'WechatApiError';
   /** WeChat errcode, see platforms.md §1.5. */
   readonly errcode: number;
   /** WeChat errmsg as returned by the platform (it holds a request id, no caller data). */

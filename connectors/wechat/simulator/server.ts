@@ -10,7 +10,9 @@ import {
 } from '../../core/simulator/sandbox';
 import { errorBody } from './errcodes';
 import { type FaultRegistry, parseFault } from './faults';
+import type { PushSender } from './push-sender';
 import type { SimulatorState, WireResult } from './state';
+import type { SubscribeState } from './subscribe';
 
 /** Request bodies above this size are refused with HTTP 400. */
 export { MAX_BODY_BYTES };
@@ -26,10 +28,13 @@ interface Request {
   json: () => unknown;
 }
 
-type Route = (request: Request) => { status: number; body: unknown };
+type Answer = { status: number; body: unknown };
+type Route = (request: Request) => Answer | Promise<Answer>;
 
 export interface HandlerDeps {
   state: SimulatorState;
+  subscribe: SubscribeState;
+  push: PushSender;
   faults: FaultRegistry;
   stats: SimulatorStats;
   codeTtlSeconds: number;
@@ -78,6 +83,37 @@ export function createRequestHandler(deps: HandlerDeps) {
       const check = state.checkAccessToken(token);
       return wire(check === 0 ? { ip_list: CALLBACK_IPS } : check);
     },
+    'POST /cgi-bin/message/subscribe/send': ({ query, json }) => {
+      const token = query.get('access_token');
+      if (!token) return wire(41001);
+      const check = state.checkAccessToken(token);
+      if (check !== 0) return wire(check);
+      const body = json();
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return wire(47001);
+      const result = deps.subscribe.send(body as Record<string, unknown>);
+      if ('msgid' in result) return wire({ errcode: 0, errmsg: 'ok', msgid: result.msgid });
+      return { status: 200, body: errorBody(result.errcode, result.detail) };
+    },
+    'POST /__sandbox/templates': ({ json }) => ({ status: 200, body: deps.subscribe.addTemplate(json()) }),
+    'GET /__sandbox/templates': () => ({ status: 200, body: { templates: deps.subscribe.listTemplates() } }),
+    'POST /__sandbox/subscriptions': ({ json }) => ({
+      status: 200,
+      body: deps.subscribe.addSubscription(json()),
+    }),
+    'GET /__sandbox/subscriptions': ({ query }) => ({
+      status: 200,
+      body: {
+        remaining: deps.subscribe.remaining(query.get('openid') ?? '', query.get('templateId') ?? ''),
+      },
+    }),
+    'POST /__sandbox/pages': ({ json }) => ({ status: 200, body: deps.subscribe.addPages(json()) }),
+    'GET /__sandbox/subscribe-messages': ({ query }) => ({
+      status: 200,
+      body: { messages: deps.subscribe.delivered(query.get('touser') ?? undefined) },
+    }),
+    'POST /__sandbox/push-config': ({ json }) => ({ status: 200, body: deps.push.configure(json()) }),
+    'POST /__sandbox/push': async ({ json }) => ({ status: 200, body: await deps.push.push(json()) }),
+    'GET /__sandbox/push-attempts': () => ({ status: 200, body: { attempts: deps.push.attempts() } }),
     'POST /__sandbox/login-code': ({ json }) => {
       const b = asObject(json());
       if (typeof b.openid !== 'string' || b.openid === '' || b.openid.length > 128) {
@@ -87,6 +123,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         throw new BadRequest('unionid must be a non-empty string');
       }
       const code = state.mintLoginCode(b.openid, b.unionid as string | undefined);
+      deps.subscribe.knowOpenid(b.openid);
       return { status: 200, body: { code, expires_in: deps.codeTtlSeconds } };
     },
     'POST /__sandbox/clock': ({ json }) => ({
@@ -129,7 +166,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       }
     };
     try {
-      const answer = route({ query: url.searchParams, json });
+      const answer = await route({ query: url.searchParams, json });
       sendJson(res, answer.status, answer.body);
     } catch (error) {
       if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });

@@ -1,8 +1,10 @@
 import { createSimulatorListener } from '../../core/simulator/listener';
 import { copyStats } from '../../core/simulator/request-stats';
 import { createFaultRegistry, type SimulatorFault } from './faults';
+import { createPushSender, type PushAttempt, type PushResult } from './push-sender';
 import { createRequestHandler, type SimulatorStats } from './server';
 import { type AccessTokenCheck, createSimulatorState } from './state';
+import { createSubscribeState, type DeliveredSubscribeMessage, type SubscribeTemplate } from './subscribe';
 
 export interface WechatSimulatorOptions {
   appId: string;
@@ -13,16 +15,36 @@ export interface WechatSimulatorOptions {
   tokenTtlSeconds?: number;
   /** code2Session calls per openid per minute before 45011. Default 100. */
   loginRatePerMinute?: number;
+  /** subscribeMessage.send calls per Beijing day before 45009. Default 10,000,000 (platforms.md §1.3). */
+  subscribeDailyQuota?: number;
+  /** The mini-program's original id, `ToUserName` of pushes. Default `gh_5im0123456789`. */
+  toUserName?: string;
 }
 
 /**
  * An in-process fake of `api.weixin.qq.com` for one mini-program app (platforms.md §1).
  *
  * Wire endpoints: `GET /sns/jscode2session`, `GET /cgi-bin/token`, `POST /cgi-bin/stable_token`,
- * `GET /cgi-bin/getcallbackip`. Business errors are HTTP 200 `{errcode, errmsg}`; unknown paths 404.
+ * `GET /cgi-bin/getcallbackip`, `POST /cgi-bin/message/subscribe/send`. Business errors are HTTP 200
+ * `{errcode, errmsg}`; unknown paths 404.
+ *
+ * Subscribe messages (§1.3): `touser` must be an openid the app knows (login code or consent minted),
+ * `template_id` a registered template (defaults: {@link DEFAULT_SUBSCRIBE_TEMPLATES}), `page` a
+ * registered page; every template key's value is checked by its type prefix (47003 naming
+ * `data.<key>.value`); each send spends one consent of (openid, template), none left → 43101.
  *
  * Sandbox endpoints, which **do not exist on the real platform** (tests and demos only):
  * - `POST /__sandbox/login-code {openid, unionid?}` → `{code, expires_in}` (what `wx.login()` would yield)
+ * - `POST /__sandbox/templates {templateId, keys: ['thing1', 'time2', …], title?}`; `GET /__sandbox/templates`
+ * - `POST /__sandbox/subscriptions {openid, templateId, count?=1}` → `{remaining}` (the citizen accepted
+ *   `count` times in wx.requestSubscribeMessage); `GET /__sandbox/subscriptions?openid=&templateId=`
+ * - `POST /__sandbox/pages {pages: [...]}` → pages cards may open
+ * - `GET /__sandbox/subscribe-messages?touser=` → `{messages}` delivered so far
+ * - `POST /__sandbox/push-config {url, token, encodingAesKey?, mode: 'plain'|'compatible'|'safe',
+ *   format: 'json'|'xml', timeoutMs?=5000, maxRetries?=3}`
+ * - `POST /__sandbox/push {FromUserName, Event?, …fields, _duplicates?}` → `{pushId, delivered, attempts}`:
+ *   signs (and encrypts) the message, retries when no HTTP 200 `success`/empty arrives in time, then
+ *   re-sends `_duplicates` times; `GET /__sandbox/push-attempts` → `{attempts}`
  * - `POST /__sandbox/clock {advanceSeconds}` → `{now}`
  * - `POST /__sandbox/faults {path, errcode?, latencyMs?, drop?, times?}`; `DELETE /__sandbox/faults`
  *
@@ -46,6 +68,22 @@ export interface WechatSimulator {
   stats(): SimulatorStats;
   /** Token check used by token-taking routes: 0 ok, 42001 expired, 40001 superseded, 40014 unknown. */
   checkAccessToken(token: string): AccessTokenCheck;
+  /** Register (or replace) a subscribe-message template. */
+  addTemplate(template: { templateId: string; keys: string[]; title?: string }): SubscribeTemplate;
+  /** The citizen accepted `count` (default 1) more messages of `templateId`; returns what is left. */
+  addSubscription(openid: string, templateId: string, count?: number): number;
+  /** Consents left for (openid, template). */
+  remainingSubscriptions(openid: string, templateId: string): number;
+  /** Pages subscribe-message cards may open, besides the defaults. */
+  addPages(pages: string[]): void;
+  /** Subscribe messages delivered so far, optionally to one openid. */
+  subscribeMessages(touser?: string): DeliveredSubscribeMessage[];
+  /** Same as `POST /__sandbox/push-config`; throws on an invalid configuration. */
+  configurePush(config: Record<string, unknown>): void;
+  /** Same as `POST /__sandbox/push`. */
+  push(fields: Record<string, unknown>): Promise<PushResult>;
+  /** Every push attempt so far (most recent 1000). */
+  pushAttempts(): PushAttempt[];
 }
 
 export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimulator {
@@ -57,12 +95,21 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 7200,
     loginRatePerMinute: opts.loginRatePerMinute ?? 100,
   });
+  const subscribe = createSubscribeState({
+    now: state.now,
+    dailyQuota: opts.subscribeDailyQuota ?? 10_000_000,
+  });
+  const push = createPushSender({
+    appId: opts.appId,
+    toUserName: opts.toUserName ?? 'gh_5im0123456789',
+    now: state.now,
+  });
   const faults = createFaultRegistry();
   const stats: SimulatorStats = { total: 0, byPath: {} };
   const timers = new Set<NodeJS.Timeout>();
   const listener = createSimulatorListener(
     'WeChat',
-    createRequestHandler({ state, faults, stats, codeTtlSeconds, timers }),
+    createRequestHandler({ state, subscribe, push, faults, stats, codeTtlSeconds, timers }),
     timers,
   );
 
@@ -72,11 +119,27 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     get url() {
       return listener.url();
     },
-    mintLoginCode: (openid, unionid) => state.mintLoginCode(openid, unionid),
+    mintLoginCode: (openid, unionid) => {
+      subscribe.knowOpenid(openid);
+      return state.mintLoginCode(openid, unionid);
+    },
     advanceClock: (seconds) => state.advanceClock(seconds),
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     stats: () => copyStats(stats),
     checkAccessToken: (token) => state.checkAccessToken(token),
+    addTemplate: (template) => subscribe.addTemplate(template),
+    addSubscription: (openid, templateId, count = 1) =>
+      subscribe.addSubscription({ openid, templateId, count }).remaining,
+    remainingSubscriptions: (openid, templateId) => subscribe.remaining(openid, templateId),
+    addPages: (pages) => {
+      subscribe.addPages({ pages });
+    },
+    subscribeMessages: (touser) => subscribe.delivered(touser),
+    configurePush: (config) => {
+      push.configure(config);
+    },
+    push: (fields) => push.push(fields),
+    pushAttempts: () => push.attempts(),
   };
 }
