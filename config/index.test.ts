@@ -56,6 +56,7 @@ describe('loadConfig', () => {
   it('requires real credentials and keys in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'AUDIT_SM2_PRIVATE_KEY',
       'CRYPTO_MASTER_KEY',
       'DATABASE_URL',
       'JWT_KEY_ID',
@@ -75,6 +76,7 @@ describe('loadConfig', () => {
         JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
         JWT_KEY_ID: '2026-11',
         CRYPTO_MASTER_KEY: 'ab'.repeat(32),
+        AUDIT_SM2_PRIVATE_KEY: 'cd'.repeat(32),
       },
       '/srv/app',
     );

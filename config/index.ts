@@ -6,6 +6,7 @@
  * const config = loadConfig(process.env); // throws ConfigError naming every bad key
  */
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import defaults from './defaults.json' with { type: 'json' };
 import envSchema from './schemas/env.schema.json' with { type: 'json' };
@@ -40,6 +41,10 @@ export interface AppConfig {
   wecom?: { corpId: string; corpSecret: string; apiBase?: string };
   /** Master key (64 hex) of personal-data encryption; unset outside production: generated under dataDir. */
   cryptoMasterKey?: string;
+  /** SM2 private key (64 hex) signing audit checkpoints; unset outside production: generated under dataDir. */
+  auditSm2PrivateKey?: string;
+  /** Scheduled jobs: whether this instance runs them, and the file with their schedules. */
+  scheduler: { enabled: boolean; jobsFile: string };
   jwt: {
     /** PKCS#8 PEM of an ES256 key. Unset outside production: generated once under dataDir. */
     privateKeyPem?: string;
@@ -201,6 +206,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           }
         : undefined,
     cryptoMasterKey: raw.CRYPTO_MASTER_KEY as string | undefined,
+    auditSm2PrivateKey: raw.AUDIT_SM2_PRIVATE_KEY as string | undefined,
+    scheduler: {
+      enabled: (raw.SCHEDULER_ENABLED as boolean | undefined) ?? true,
+      jobsFile: raw.JOBS_FILE
+        ? resolve(cwd, raw.JOBS_FILE as string)
+        : fileURLToPath(new URL('./jobs.json', import.meta.url)),
+    },
     jwt: {
       privateKeyPem: raw.JWT_PRIVATE_KEY as string | undefined,
       keyId: raw.JWT_KEY_ID as string | undefined,

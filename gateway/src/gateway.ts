@@ -20,6 +20,8 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { AuditLog, auditMigrations, auditRoutes, auditTrail } from './audit';
+import { auditCheckpointJob } from './audit/audit-checkpoint.job';
+import { openAuditSigner } from './audit/audit-signer';
 import { auditPersonalData } from './audit/personal-data';
 import {
   CaseNumbers,
@@ -86,6 +88,7 @@ import {
   staffIdentityRoutes,
   wecomOrgSource,
 } from './org';
+import { orgSyncJob } from './org/org-sync.job';
 import { shippedCalendar } from './platform/calendar';
 import { cryptoMigrations, openPersonalDataCrypto } from './platform/crypto';
 import { migrate } from './platform/db/migrate';
@@ -102,6 +105,13 @@ import { createLogger, describeUnexpected } from './platform/logger';
 import { outboxMigrations } from './platform/outbox/outbox';
 import { createAjv } from './platform/validation/ajv';
 import { RightsRepository, RightsService, rightsMigrations, rightsRoutes } from './rights';
+import {
+  JobRunsRepository,
+  loadJobsConfig,
+  Scheduler,
+  schedulerMigrations,
+  schedulerRoutes,
+} from './scheduler';
 import {
   citizenWorkflowRoutes,
   FlowMigrator,
@@ -158,6 +168,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     cryptoMigrations,
     rotationMigrations,
     rightsMigrations,
+    schedulerMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -337,7 +348,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   citizenWorkflowRoutes(api, workflow);
   revealRoutes(api, workflow, auditLog);
   searchRoutes(api, workflow, auditLog);
-  auditRoutes(api, auditLog);
+  const auditSigner = openAuditSigner(config);
+  auditRoutes(api, auditLog, [auditSigner.publicKeyHex]);
   const rights = new RightsService(
     new RightsRepository(db),
     [
@@ -381,6 +393,17 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     ssoProviders,
     loginLimit,
   );
+  // Scheduled jobs (config/jobs.json): one instance per fire across all gateways on this database.
+  const scheduler = new Scheduler(
+    new JobRunsRepository(db),
+    infra.locks,
+    loadJobsConfig(config.scheduler.jobsFile),
+    log,
+    { instance: `${hostname()}:${process.pid}` },
+  );
+  scheduler.register(auditCheckpointJob(auditLog, auditSigner));
+  for (const source of Object.values(orgSources)) if (source) scheduler.register(orgSyncJob(orgSync, source));
+  schedulerRoutes(api, scheduler);
   orgAdminRoutes(api, orgSync, orgSources);
   staffIdentityRoutes(api, db, identities, (id) => org.staff(id) !== undefined);
   if (config.env !== 'production') {
@@ -427,6 +450,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     await seedDemoData({ cases, identityRepo: new IdentityRepository(db), appId: config.wechat.appId });
 
   timers.start();
+  if (config.scheduler.enabled) await scheduler.start();
   const server = createServer(app.callback());
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -456,6 +480,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       catalog.stop();
       clearInterval(keyRefresh);
       await timers.stop();
+      await scheduler.stop(config.http.shutdownTimeoutMs);
       await simulator?.close();
       await dingtalkSimulator?.close();
       await wecomSimulator?.close();

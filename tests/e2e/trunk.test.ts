@@ -343,6 +343,9 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
         'GET /api/v1/me/data-requests/{id}/export',
         'GET /api/v1/staff/data-requests',
         'POST /api/v1/staff/data-requests/{id}/decide',
+        'GET /api/v1/admin/jobs',
+        'GET /api/v1/admin/jobs/{name}/runs',
+        'POST /api/v1/admin/jobs/{name}/run',
       ].sort(),
     );
     const submitOp = doc.paths['/api/v1/cases'].post;

@@ -65,6 +65,7 @@ describe(`authorization matrix: every route × every role (${dialect})`, () => {
       .replace('{serviceCode}', 'hrss.maternity-allowance')
       .replace('/forms/{id}/versions/{version}', '/forms/maternity-allowance/versions/1')
       .replace('/flows/{id}/', '/flows/maternity-allowance/')
+      .replace('{name}', 'audit.checkpoint')
       .replace('/identities/{provider}', '/identities/oa')
       .replace('{provider}', 'dingtalk')
       .replace('/staff/tasks/{id}', `/staff/tasks/${taskId}`)

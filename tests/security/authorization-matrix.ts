@@ -102,4 +102,7 @@ export const MATRIX: Record<string, string> = {
   flowVersions: SYSADMIN,
   migrateFlowInstances: SYSADMIN,
   automaticResult: SYSADMIN,
+  listJobs: SYSADMIN,
+  jobRuns: SYSADMIN,
+  runJob: SYSADMIN,
 };

@@ -18,7 +18,8 @@ const ListQuery: JsonSchema = {
  * The audit admin's view (审计管理员): the audit log, newest first, filtered by time, actor and
  * operation, and a check of its hash chain. Read-only: nothing in the product changes or deletes a row.
  */
-export function auditRoutes(api: RouteDefiner, audit: AuditLog) {
+/** `publicKeys`: SM2 public keys (hex) whose checkpoint signatures the verification checks (this gateway's signer). */
+export function auditRoutes(api: RouteDefiner, audit: AuditLog, publicKeys: readonly string[] = []) {
   api.define({
     method: 'get',
     path: '/admin/audit',
@@ -55,13 +56,13 @@ export function auditRoutes(api: RouteDefiner, audit: AuditLog) {
     operationId: 'verifyAudit',
     summary: '校验审计日志的哈希链（审计管理员）',
     description:
-      '逐条重算 SM3 哈希链并检查序号连续；返回第一条异常记录（若有）。检查点签名请用 npm run audit:verify 配合公钥校验。',
+      '逐条重算 SM3 哈希链并检查序号连续；返回第一条异常记录（若有），并用本网关的 SM2 公钥校验检查点签名（其他密钥签的检查点请用 npm run audit:verify 配合公钥校验）。',
     tags: ['admin'],
     auth: 'staff',
     permission: 'audit.read',
     responses: { 200: { description: '校验结果' } },
     handler: async (ctx) => {
-      ctx.body = await audit.verify({ publicKeys: [] });
+      ctx.body = await audit.verify({ publicKeys });
     },
   });
 }

@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   'flows.publish': '发布、迁移流程',
   'workflow.integrate': '回报外部系统的办理结果',
   'org.sync': '从钉钉、企业微信同步组织架构',
+  'jobs.manage': '查看、立即运行定时任务',
   'roles.grant': '授予、收回角色',
   'credentials.manage': '设置工作人员的登录凭证',
   'audit.read': '查看审计日志',
@@ -43,7 +44,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> =
   ],
   supervisor: ['tasks.work', 'cases.read', 'cases.urge', 'cases.supervise', 'reports.read'],
   'report-viewer': ['reports.read'],
-  'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate', 'org.sync'],
+  'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate', 'org.sync', 'jobs.manage'],
   'security-admin': ['roles.grant', 'credentials.manage'],
   'audit-admin': ['audit.read'],
 };
