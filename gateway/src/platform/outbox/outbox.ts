@@ -4,7 +4,6 @@
  * retries, dead letters) reads this table; `dedupeKey` is passed on to connectors so that an
  * at-least-once delivery has its effect once.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/database';
 import { insertStatement } from '../db/insert-statement';
@@ -12,6 +11,7 @@ import type { Migrations } from '../db/migrate';
 import { longText, tableEnd } from '../db/migrate';
 import type { SqlBatch } from '../db/sql-batch';
 import type { Tx } from '../db/transaction';
+import { orderedId } from './ordered-id';
 
 export interface OutboxMessage {
   topic: string;
@@ -31,15 +31,23 @@ export interface OutboxTable {
     aggregate_id: string;
     dedupe_key: string;
     payload: string;
-    status: 'pending' | 'delivered' | 'dead';
+    /**
+     * `pending` until the delivery router has turned it into deliveries (`routed`); `dead` when no
+     * route could plan it. (`delivered` is kept for rows written before the router existed.)
+     */
+    status: 'pending' | 'routed' | 'delivered' | 'dead';
+    /** Routing attempts that failed. */
     attempts: number;
     next_attempt_at: number;
     last_error: string | null;
     created_at: number;
+    /** The router instance and claim that holds the row, until `lease_until` (epoch ms). */
+    lease_owner: string | null;
+    lease_until: number | null;
   };
 }
 
-type OutboxRow = OutboxTable['outbox'];
+type OutboxRow = Omit<OutboxTable['outbox'], 'lease_owner' | 'lease_until'>;
 
 /** Writes outbox messages inside the caller's transaction. */
 export class OutboxWriter {
@@ -78,8 +86,9 @@ export class OutboxWriter {
   }
 
   private rows(messages: OutboxMessage[], now: number): OutboxRow[] {
+    // Time-ordered ids: messages of one transaction share `created_at`, and their order matters.
     return messages.map((message) => ({
-      id: randomUUID(),
+      id: orderedId(),
       topic: message.topic,
       aggregate_type: message.aggregateType,
       aggregate_id: message.aggregateId,
@@ -118,6 +127,14 @@ export const outboxMigrations: Migrations = {
         .on('outbox')
         .columns(['aggregate_type', 'aggregate_id'])
         .execute();
+    },
+  },
+  '2026112790_platform_outbox_lease': {
+    async up(db) {
+      await db.schema.alterTable('outbox').addColumn('lease_owner', 'varchar(80)').execute();
+      await db.schema.alterTable('outbox').addColumn('lease_until', 'bigint').execute();
+      // The dispatcher's routing watermark: the oldest message not yet routed.
+      await db.schema.createIndex('outbox_unrouted').on('outbox').columns(['status', 'created_at']).execute();
     },
   },
 };
