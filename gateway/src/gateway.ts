@@ -12,6 +12,7 @@ import { loadOrg } from '@gcrm/config/org';
 import {
   createDingtalkClient,
   createDingtalkSimulator,
+  type DingtalkClient,
   type DingtalkSimulator,
 } from '@gcrm/connectors/dingtalk';
 import { createWechatClient, createWechatSimulator, type WechatSimulator } from '@gcrm/connectors/wechat';
@@ -46,6 +47,14 @@ import {
   regionRoutes,
 } from './catalog';
 import { publishShippedCatalog } from './catalog/shipped-catalog';
+import {
+  DeliveryAdmin,
+  type DeliveryRoute,
+  type DeliverySender,
+  DeliveryWorker,
+  deliveryMigrations,
+  deliveryRoutes,
+} from './delivery';
 import { seedDemoData } from './demo-data';
 import {
   AccessTokens,
@@ -66,6 +75,7 @@ import {
   staffSsoRoutes,
 } from './identity';
 import { accountPersonalData } from './identity/personal-data';
+import { dingtalkTodoRoute, dingtalkTodoSender } from './integration/dingtalk-todo';
 import {
   createLocalDiskStore,
   MaterialsRepository,
@@ -169,6 +179,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     rotationMigrations,
     rightsMigrations,
     schedulerMigrations,
+    deliveryMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -242,6 +253,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
 
   // Staff platforms: real endpoints from configuration, or the simulators in-process (embedded mode).
   let dingtalkSimulator: DingtalkSimulator | undefined;
+  let dingtalkClient: DingtalkClient | undefined;
   let wecomSimulator: WecomSimulator | undefined;
   const orgSources: Partial<Record<string, OrgSource>> = {};
   const ssoProviders: StaffSsoProvider[] = [];
@@ -254,7 +266,12 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       });
       apiBase = await dingtalkSimulator.listen(0, '127.0.0.1');
     }
-    const client = createDingtalkClient({ ...config.dingtalk, apiBase }, { tokenCache: infra.cache });
+    const client = createDingtalkClient(
+      // The simulator serves both API generations; real DingTalk has oapi and api.dingtalk.com.
+      { ...config.dingtalk, apiBase, ...(dingtalkSimulator ? { v1ApiBase: apiBase } : {}) },
+      { tokenCache: infra.cache },
+    );
+    dingtalkClient = client;
     orgSources.dingtalk = dingtalkOrgSource(client);
     ssoProviders.push({
       provider: 'dingtalk',
@@ -404,6 +421,24 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   scheduler.register(auditCheckpointJob(auditLog, auditSigner));
   for (const source of Object.values(orgSources)) if (source) scheduler.register(orgSyncJob(orgSync, source));
   schedulerRoutes(api, scheduler);
+  // Delivery of outbox messages to the outside systems (one worker per instance, leases across them).
+  const deliveryRoutesList: DeliveryRoute[] = [];
+  const deliverySenders: DeliverySender[] = [];
+  let publicUrl = '';
+  if (dingtalkClient) {
+    const unionIdOf = async (staffId: string) =>
+      (await identities.identitiesOf(staffId)).find((i) => i.provider === 'dingtalk')?.union_id ?? undefined;
+    deliveryRoutesList.push(
+      dingtalkTodoRoute(unionIdOf, (code) => catalog.get(code)?.definition.name ?? code),
+    );
+    deliverySenders.push(dingtalkTodoSender(dingtalkClient, () => publicUrl));
+  }
+  const deliveries = new DeliveryWorker(db, deliveryRoutesList, deliverySenders, {
+    name: `${hostname()}:${process.pid}`,
+    sharedRateLimit: infra.rateLimiters,
+    log,
+  });
+  deliveryRoutes(api, new DeliveryAdmin(db, { breakerStates: () => deliveries.breakerStates() }));
   orgAdminRoutes(api, orgSync, orgSources);
   staffIdentityRoutes(api, db, identities, (id) => org.staff(id) !== undefined);
   if (config.env !== 'production') {
@@ -460,6 +495,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  publicUrl = url;
+  deliveries.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -481,6 +518,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       clearInterval(keyRefresh);
       await timers.stop();
       await scheduler.stop(config.http.shutdownTimeoutMs);
+      await deliveries.stop(config.http.shutdownTimeoutMs);
       await simulator?.close();
       await dingtalkSimulator?.close();
       await wecomSimulator?.close();

@@ -346,6 +346,12 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
         'GET /api/v1/admin/jobs',
         'GET /api/v1/admin/jobs/{name}/runs',
         'POST /api/v1/admin/jobs/{name}/run',
+        'GET /api/v1/admin/deliveries',
+        'GET /api/v1/admin/deliveries/stats',
+        'GET /api/v1/admin/deliveries/{id}',
+        'PATCH /api/v1/admin/deliveries/{id}',
+        'POST /api/v1/admin/deliveries/{id}/replay',
+        'POST /api/v1/admin/deliveries/replay',
       ].sort(),
     );
     const submitOp = doc.paths['/api/v1/cases'].post;

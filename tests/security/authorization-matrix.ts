@@ -105,4 +105,10 @@ export const MATRIX: Record<string, string> = {
   listJobs: SYSADMIN,
   jobRuns: SYSADMIN,
   runJob: SYSADMIN,
+  listDeliveries: SYSADMIN,
+  deliveryStats: SYSADMIN,
+  getDelivery: SYSADMIN,
+  fixDelivery: SYSADMIN,
+  replayDelivery: SYSADMIN,
+  replayDeliveries: SYSADMIN,
 };
