@@ -3,6 +3,10 @@ import type { OaCase } from './port';
 
 let counter = 0;
 
+// Fictitious: sequence 901 of a made-up birth date, check character per GB 11643; a 139 test number.
+const ID_NUMBER = '110105199003079011';
+const PHONE = '13900000901';
+
 /** A case with personal data in its fields (so tests can check it never leaks into errors). */
 export function sampleCase(overrides: Partial<OaCase> = {}): OaCase {
   counter += 1;
@@ -13,7 +17,7 @@ export function sampleCase(overrides: Partial<OaCase> = {}): OaCase {
     serviceCode: 'SVC-001',
     template: 'TPL',
     initiator: 'zhangsan',
-    fields: { xm: '张三', sfzh: '110101199003074257', lxdh: '13800138000', bz: '<b>&"\'</b>' },
+    fields: { xm: '张三', sfzh: ID_NUMBER, lxdh: PHONE, bz: '<b>&"\'</b>' },
     details: [
       {
         table: 'dt1',
@@ -36,4 +40,4 @@ export function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Personal data of {@link sampleCase} that must never appear in an error message. */
-export const SAMPLE_SECRETS = ['110101199003074257', '13800138000', '张三'];
+export const SAMPLE_SECRETS = [ID_NUMBER, PHONE, '张三'];
