@@ -81,26 +81,7 @@ export class DeliveryStore {
       .orderBy('id')
       .limit(limit)
       .execute();
-    if (due.length === 0) return [];
-    await this.db
-      .updateTable('outbox')
-      .set({ lease_owner: token, lease_until: now + leaseMs })
-      .where(
-        'id',
-        'in',
-        due.map((r) => r.id),
-      )
-      .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-      .execute();
-    return this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('lease_owner', '=', token)
-      .where('status', '=', 'pending')
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    return (await this.lease('outbox', due, token, now, leaseMs)) as OutboxRow[];
   }
 
   /**
@@ -203,9 +184,24 @@ export class DeliveryStore {
       .orderBy('d.order_seq')
       .limit(limit)
       .execute();
+    return (await this.lease('deliveries', due, token, now, leaseMs)) as DeliveryRow[];
+  }
+
+  /**
+   * Leases the due rows that are still free (a guarded UPDATE: another instance may have taken some
+   * since they were read) and reads back the ones this claim got, in their sending order.
+   */
+  private async lease(
+    table: 'outbox' | 'deliveries',
+    due: { id: string }[],
+    token: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<unknown[]> {
     if (due.length === 0) return [];
-    await this.db
-      .updateTable('deliveries')
+    const db = this.db as unknown as Db;
+    await db
+      .updateTable(table)
       .set({ lease_owner: token, lease_until: now + leaseMs })
       .where(
         'id',
@@ -215,13 +211,14 @@ export class DeliveryStore {
       .where('status', '=', 'pending')
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
       .execute();
-    return this.db
-      .selectFrom('deliveries')
+    const order = table === 'outbox' ? ['created_at', 'id'] : ['order_seq'];
+    let claimed = db
+      .selectFrom(table)
       .selectAll()
       .where('lease_owner', '=', token)
-      .where('status', '=', 'pending')
-      .orderBy('order_seq')
-      .execute();
+      .where('status', '=', 'pending');
+    for (const column of order) claimed = claimed.orderBy(column);
+    return claimed.execute();
   }
 
   /** Applies `changes` to a claimed row while `token` still holds it; false when the lease was lost. */
