@@ -65,6 +65,7 @@ export {
   type DingtalkTodoPriority,
   type DingtalkTodoUpdate,
   isDuplicateTodoError,
+  isMissingTodoError,
 } from './operations/todo';
 export type {
   DingtalkSendProgress,

@@ -481,8 +481,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     // errorHandler has answered and logged; Koa's default would print the error (and its message).
   });
 
-  if (config.demoData)
-    await seedDemoData({ cases, identityRepo: new IdentityRepository(db), appId: config.wechat.appId });
+  if (config.demoData) await seedDemoData({ cases, identityRepo, appId: config.wechat.appId });
 
   timers.start();
   if (config.scheduler.enabled) await scheduler.start();

@@ -8,7 +8,7 @@ import {
 } from '../errors';
 import type { DingtalkSimulator } from '../simulator/simulator';
 import { APP, fetchToken, getJson, postJson, rejection, startSimAndClient } from '../simulator/testing';
-import type { DingtalkTodoInput } from './todo';
+import { type DingtalkTodoInput, isMissingTodoError } from './todo';
 
 let sim: DingtalkSimulator;
 let base: string;
@@ -111,6 +111,11 @@ describe('待办 over v1.0', () => {
     expect((await getJson(base, '/__sandbox/todos', { unionId: 'u-lina' })).body.todos).toHaveLength(1);
     expect((await postJson(base, `/__sandbox/todos/${todo.id}`, '', {}, 'DELETE')).status).toBe(200);
     await expect(client.getTodo('u-zhangwei', todo.id)).rejects.toMatchObject({ kind: 'permanent' });
+    // The gateway recognises a todo deleted by hand (or never created) as missing, not as a failure.
+    expect(isMissingTodoError(await client.getTodoBySourceId('u-zhangwei', 'drift').catch((e) => e))).toBe(
+      true,
+    );
+    expect(isMissingTodoError(await client.getTodo('u-zhangwei', todo.id).catch((e) => e))).toBe(true);
     expect((await postJson(base, '/__sandbox/todos/nope', '', {}, 'DELETE')).status).toBe(400);
   });
 

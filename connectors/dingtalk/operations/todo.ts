@@ -100,6 +100,14 @@ export function isDuplicateTodoError(error: unknown): boolean {
   );
 }
 
+/** DingTalk's answer for a todo that does not exist (never created, or deleted by hand). */
+export function isMissingTodoError(error: unknown): boolean {
+  return (
+    error instanceof DingtalkV1ApiError &&
+    (error.status === 404 || (error.status === 400 && /task not exist/i.test(error.platformMessage)))
+  );
+}
+
 /**
  * `POST /v1.0/todo/users/{unionId}/tasks?operatorId=`. A duplicate `sourceId` (an earlier attempt that
  * did reach DingTalk) is success: the existing todo is looked up by sourceId and returned.

@@ -1,5 +1,4 @@
-import type { DingtalkClient } from '@gcrm/connectors/dingtalk';
-import { classifyDingtalkError } from '@gcrm/connectors/dingtalk';
+import { classifyDingtalkError, type DingtalkClient, isMissingTodoError } from '@gcrm/connectors/dingtalk';
 import type { DeliveryRoute, DeliverySender } from '../delivery';
 
 /** Where a staff member's DingTalk unionId comes from (their linked identity). */
@@ -96,8 +95,7 @@ export function dingtalkTodoSender(client: DingtalkClient, staffPagesBase: () =>
       }
       const todo = await client.getTodoBySourceId(p.ownerUnionId, p.taskId).catch((error) => {
         // Never created (or deleted by hand): nothing to complete or remove.
-        if ((error as { status?: number }).status === 404 || /not exist/i.test(String(error)))
-          return undefined;
+        if (isMissingTodoError(error)) return undefined;
         throw error;
       });
       if (!todo) return { outcome: 'delivered' };
