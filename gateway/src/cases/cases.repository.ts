@@ -253,20 +253,17 @@ export class CasesRepository {
       if (!row) return;
       await this.updateFormData(tx, caseId, formData, event.now);
       await this.writeDigests(tx, caseId, digests);
-      await asTables(tx)
-        .insertInto('case_events')
-        .values({
-          id: randomUUID(),
-          case_id: caseId,
-          type: 'data_corrected',
-          from_status: row.status,
-          to_status: null,
-          actor_type: 'staff',
-          actor_id: event.actorId,
-          note: event.note,
-          created_at: event.now,
-        })
-        .execute();
+      await this.insertEventRow(tx, {
+        id: randomUUID(),
+        case_id: caseId,
+        type: 'data_corrected',
+        from_status: row.status,
+        to_status: null,
+        actor_type: 'staff',
+        actor_id: event.actorId,
+        note: event.note,
+        created_at: event.now,
+      });
     });
   }
 
@@ -279,6 +276,15 @@ export class CasesRepository {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
+  }
+
+  async countOwned(citizenId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('citizen_id', '=', citizenId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /** Deletes the citizen's idempotency keys (stored answers to their submissions); returns how many. */

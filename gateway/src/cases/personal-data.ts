@@ -16,7 +16,7 @@ export function casesPersonalData(records: CaseRecords, repo: CasesRepository): 
     export: (citizenId) => records.exportOwned(citizenId),
     erase: async (citizenId) => {
       const deleted = await repo.deleteIdempotencyKeys(citizenId);
-      const kept = (await repo.allOwned(citizenId)).length;
+      const kept = await repo.countOwned(citizenId);
       return {
         deleted,
         retained: {
