@@ -1,9 +1,8 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AppConfig } from '@gcrm/config';
 import type { Db } from '../db/database';
 import { BlindIndex } from './blind-index';
+import { configuredOrEmbeddedKey } from './embedded-key';
 import { FieldCipher } from './field-cipher';
 import { ConfigKeyProvider } from './key-provider';
 import { SqlKeyStore } from './sql-key-store';
@@ -37,17 +36,11 @@ export async function openPersonalDataCrypto(
 }
 
 function masterKey(config: AppConfig): string {
-  let master = config.cryptoMasterKey;
-  if (!master) {
-    if (!config.embedded) throw new Error('CRYPTO_MASTER_KEY is required in production');
-    const dir = join(config.dataDir, 'keys');
-    const file = join(dir, 'crypto-master.hex');
-    if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-    }
-    chmodSync(file, 0o600);
-    master = readFileSync(file, 'utf8').trim();
-  }
-  return master;
+  return configuredOrEmbeddedKey(
+    config,
+    config.cryptoMasterKey,
+    'CRYPTO_MASTER_KEY',
+    'crypto-master.hex',
+    () => randomBytes(32).toString('hex'),
+  );
 }
