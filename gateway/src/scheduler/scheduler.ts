@@ -42,6 +42,14 @@ export class Scheduler {
   private readonly claimed = new Map<string, { runId: string; lease: Lease }>();
   private stopped = false;
   private readonly now: () => number;
+  // node-cron's own messages (an overlap it blocked) go to our log, not to stderr.
+  private readonly cronLog = {
+    info: (message: string) => this.log.debug({ source: 'node-cron' }, message),
+    warn: (message: string) => this.log.debug({ source: 'node-cron' }, message),
+    error: (message: string | Error) =>
+      this.log.warn({ source: 'node-cron', err: String(message) }, 'node-cron error'),
+    debug: (message: string | Error) => this.log.debug({ source: 'node-cron' }, String(message)),
+  };
 
   constructor(
     private readonly runs: JobRunsRepository,
@@ -78,6 +86,7 @@ export class Scheduler {
         distributedLease: job.maxRunMs ?? DEFAULT_MAX_RUN_MS,
         suppressMissedWarning: true,
         unref: true,
+        logger: this.cronLog,
       });
       await entry.task.start();
     }
