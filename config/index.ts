@@ -8,6 +8,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { type CallbacksConfig, callbacksConfigFromEnv } from './callbacks';
+import { ConfigError } from './config-error';
 import defaults from './defaults.json' with { type: 'json' };
 import envSchema from './schemas/env.schema.json' with { type: 'json' };
 
@@ -34,11 +36,28 @@ export interface AppConfig {
   };
   /**
    * DingTalk internal app (staff 免登 and org sync). In production only when DINGTALK_APP_KEY is set;
-   * in development without DINGTALK_API_BASE the simulator runs in-process with sandbox credentials.
+   * in development without DINGTALK_OAPI_BASE/DINGTALK_API_BASE the simulator runs in-process with sandbox credentials.
    */
-  dingtalk?: { appKey: string; appSecret: string; apiBase?: string };
-  /** WeCom self-built app, as `dingtalk`. */
-  wecom?: { corpId: string; corpSecret: string; apiBase?: string };
+  dingtalk?: {
+    appKey: string;
+    appSecret: string;
+    /** DINGTALK_AGENT_ID: work notifications and approvals need it; the simulator accepts any. */
+    agentId?: number;
+    /** DINGTALK_OAPI_BASE: the old API generation (oapi.dingtalk.com). */
+    oapiBase?: string;
+    /** DINGTALK_API_BASE: the v1.0 API generation (api.dingtalk.com). */
+    apiBase?: string;
+    /** DINGTALK_APPROVAL_PROCESS_CODE: tasks are mirrored into this DingTalk OA approval when set. */
+    approvalProcessCode?: string;
+  };
+  /** WeCom self-built app, as `dingtalk` (WECOM_SECRET, WECOM_AGENT_ID for app messages). */
+  wecom?: { corpId: string; corpSecret: string; agentId?: number; apiBase?: string };
+  /** Inbound callbacks: tokens, keys, DingTalk mode and the replay window (issue 6 names). */
+  callbacks: CallbacksConfig;
+  /** Aliyun SMS (SMS_*); unset: the SMS simulator runs in-process in development, no SMS in production. */
+  sms?: { accessKeyId: string; accessKeySecret: string; signName: string; apiBase?: string };
+  /** The departments' legacy OA systems (OA_FILE, default config/oa.json). */
+  oaFile: string;
   /** Master key (64 hex) of personal-data encryption; unset outside production: generated under dataDir. */
   cryptoMasterKey?: string;
   /** SM2 private key (64 hex) signing audit checkpoints; unset outside production: generated under dataDir. */
@@ -78,13 +97,7 @@ export interface AppConfig {
   demoData: boolean;
 }
 
-/** Thrown when configuration is missing or invalid; `problems` names every bad key. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`配置无效 (invalid configuration):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error';
 
 /** Demo credentials that only the in-process simulators accept. */
 export const SANDBOX_DINGTALK = {
@@ -157,7 +170,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (raw.JWT_PUBLIC_KEYS !== undefined && !isJwks(String(raw.JWT_PUBLIC_KEYS))) {
     problems.push('JWT_PUBLIC_KEYS: 应为 JWKS JSON，形如 {"keys":[…]} (must be a JWKS JSON document)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  let callbacks: CallbacksConfig | undefined;
+  try {
+    callbacks = callbacksConfigFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const smsKeys = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME'];
+  const smsSet = smsKeys.filter((key) => raw[key] !== undefined);
+  if (smsSet.length > 0 && smsSet.length < smsKeys.length) {
+    for (const key of smsKeys.filter((k) => raw[k] === undefined))
+      problems.push(`${key}: 设置 ${smsSet[0]} 时必填 (required with ${smsSet[0]})`);
+  }
+  if (problems.length > 0 || !callbacks) throw new ConfigError(problems);
 
   const env_ = raw.NODE_ENV as RuntimeEnv;
   const embedded = env_ !== 'production';
@@ -190,21 +216,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ? {
             appKey: (raw.DINGTALK_APP_KEY as string | undefined) ?? SANDBOX_DINGTALK.appKey,
             appSecret: (raw.DINGTALK_APP_SECRET as string | undefined) ?? SANDBOX_DINGTALK.appSecret,
+            agentId: raw.DINGTALK_AGENT_ID as number | undefined,
+            oapiBase:
+              (raw.DINGTALK_OAPI_BASE as string | undefined) ??
+              (embedded ? undefined : 'https://oapi.dingtalk.com'),
             apiBase:
               (raw.DINGTALK_API_BASE as string | undefined) ??
-              (embedded ? undefined : 'https://oapi.dingtalk.com'),
+              (embedded ? (raw.DINGTALK_OAPI_BASE as string | undefined) : 'https://api.dingtalk.com'),
+            approvalProcessCode: raw.DINGTALK_APPROVAL_PROCESS_CODE as string | undefined,
           }
         : undefined,
     wecom:
       raw.WECOM_CORP_ID || embedded
         ? {
             corpId: (raw.WECOM_CORP_ID as string | undefined) ?? SANDBOX_WECOM.corpId,
-            corpSecret: (raw.WECOM_CORP_SECRET as string | undefined) ?? SANDBOX_WECOM.corpSecret,
+            corpSecret:
+              (raw.WECOM_SECRET as string | undefined) ??
+              (raw.WECOM_CORP_SECRET as string | undefined) ??
+              SANDBOX_WECOM.corpSecret,
+            agentId: raw.WECOM_AGENT_ID as number | undefined,
             apiBase:
               (raw.WECOM_API_BASE as string | undefined) ??
               (embedded ? undefined : 'https://qyapi.weixin.qq.com'),
           }
         : undefined,
+    callbacks,
+    sms: raw.SMS_ACCESS_KEY_ID
+      ? {
+          accessKeyId: String(raw.SMS_ACCESS_KEY_ID),
+          accessKeySecret: String(raw.SMS_ACCESS_KEY_SECRET),
+          signName: String(raw.SMS_SIGN_NAME),
+          apiBase: (raw.SMS_API_BASE as string | undefined) ?? 'https://dysmsapi.aliyuncs.com',
+        }
+      : undefined,
+    oaFile: raw.OA_FILE
+      ? resolve(cwd, raw.OA_FILE as string)
+      : fileURLToPath(new URL('./oa.json', import.meta.url)),
     cryptoMasterKey: raw.CRYPTO_MASTER_KEY as string | undefined,
     auditSm2PrivateKey: raw.AUDIT_SM2_PRIVATE_KEY as string | undefined,
     scheduler: {

@@ -15,8 +15,20 @@ import {
   type DingtalkClient,
   type DingtalkSimulator,
 } from '@gcrm/connectors/dingtalk';
+import type { OaSimulatorBase } from '@gcrm/connectors/oa';
+import {
+  createAliyunSmsProvider,
+  createSmsSimulator,
+  DEFAULT_SMS_API_BASE,
+  type SmsSimulator,
+} from '@gcrm/connectors/sms';
 import { createWechatClient, createWechatSimulator, type WechatSimulator } from '@gcrm/connectors/wechat';
-import { createWecomClient, createWecomSimulator, type WecomSimulator } from '@gcrm/connectors/wecom';
+import {
+  createWecomClient,
+  createWecomSimulator,
+  type WecomClient,
+  type WecomSimulator,
+} from '@gcrm/connectors/wecom';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -24,6 +36,7 @@ import { AuditLog, auditMigrations, auditRoutes, auditTrail } from './audit';
 import { auditCheckpointJob } from './audit/audit-checkpoint.job';
 import { openAuditSigner } from './audit/audit-signer';
 import { auditPersonalData } from './audit/personal-data';
+import { inboxMigrations } from './callbacks';
 import {
   CaseNumbers,
   CaseRecords,
@@ -47,14 +60,7 @@ import {
   regionRoutes,
 } from './catalog';
 import { publishShippedCatalog } from './catalog/shipped-catalog';
-import {
-  DeliveryAdmin,
-  type DeliveryRoute,
-  type DeliverySender,
-  DeliveryWorker,
-  deliveryMigrations,
-  deliveryRoutes,
-} from './delivery';
+import { DeliveryAdmin, DeliveryWorker, deliveryMigrations, deliveryRoutes } from './delivery';
 import { seedDemoData } from './demo-data';
 import {
   AccessTokens,
@@ -75,7 +81,9 @@ import {
   staffSsoRoutes,
 } from './identity';
 import { accountPersonalData } from './identity/personal-data';
-import { dingtalkTodoRoute, dingtalkTodoSender } from './integration/dingtalk-todo';
+import { createIntegration } from './integration/integration';
+import { integrationMigrations } from './integration/links';
+import { openOaSystems } from './integration/oa-systems';
 import {
   createLocalDiskStore,
   MaterialsRepository,
@@ -84,6 +92,16 @@ import {
   materialsRoutes,
 } from './materials';
 import { materialsPersonalData } from './materials/personal-data';
+import {
+  citizenNotificationRoute,
+  loadNotificationsConfig,
+  NotificationService,
+  notificationMigrations,
+  notificationRoutes,
+  smsSender,
+  subscribeEventHandler,
+  wechatSubscribeSender,
+} from './notifications';
 import {
   dingtalkOrgSource,
   OrgDirectory,
@@ -139,6 +157,13 @@ import { publishShippedFlows } from './workflow/shipped-flows';
 
 export const API_PREFIX = '/api/v1';
 
+/** Credentials only the in-process SMS simulator accepts. */
+const SANDBOX_SMS = {
+  id: 'sandbox-sms-key',
+  secret: 'sandbox-sms-secret-not-for-production',
+  signName: '政务服务中心',
+};
+
 export interface GatewayOptions {
   logger?: Logger;
   /** Namespace for Redis keys (tests give each run its own). */
@@ -153,6 +178,10 @@ export interface Gateway {
   /** The in-process DingTalk and WeCom simulators (embedded mode without their API base). */
   dingtalkSimulator?: DingtalkSimulator;
   wecomSimulator?: WecomSimulator;
+  /** The in-process SMS simulator (embedded mode without SMS_ACCESS_KEY_ID). */
+  smsSimulator?: SmsSimulator;
+  /** The in-process OA simulators by system id (embedded mode, systems without a base URL). */
+  oaSimulators: Map<string, OaSimulatorBase>;
   server: Server;
   logger: Logger;
   /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), then closes pools. */
@@ -180,6 +209,9 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     rightsMigrations,
     schedulerMigrations,
     deliveryMigrations,
+    inboxMigrations,
+    integrationMigrations,
+    notificationMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -187,6 +219,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   if (!wechatBase) {
     simulator = createWechatSimulator({ appId: config.wechat.appId, appSecret: config.wechat.appSecret });
     wechatBase = await simulator.listen(0, '127.0.0.1');
+    simulator.addPages(['pages/cases/detail']);
   }
   const wechatClient = createWechatClient(
     { appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: wechatBase },
@@ -254,24 +287,37 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   // Staff platforms: real endpoints from configuration, or the simulators in-process (embedded mode).
   let dingtalkSimulator: DingtalkSimulator | undefined;
   let dingtalkClient: DingtalkClient | undefined;
+  let dingtalkV1Base = '';
+  let wecomClient: WecomClient | undefined;
   let wecomSimulator: WecomSimulator | undefined;
   const orgSources: Partial<Record<string, OrgSource>> = {};
   const ssoProviders: StaffSsoProvider[] = [];
   if (config.dingtalk) {
-    let apiBase = config.dingtalk.apiBase;
-    if (!apiBase) {
+    let oapiBase = config.dingtalk.oapiBase;
+    let v1Base = config.dingtalk.apiBase;
+    if (!oapiBase || !v1Base) {
+      // The simulator serves both API generations; real DingTalk has oapi and api.dingtalk.com.
       dingtalkSimulator = createDingtalkSimulator({
         appKey: config.dingtalk.appKey,
         appSecret: config.dingtalk.appSecret,
+        ...(config.dingtalk.agentId ? { agentId: config.dingtalk.agentId } : {}),
       });
-      apiBase = await dingtalkSimulator.listen(0, '127.0.0.1');
+      const simulated = await dingtalkSimulator.listen(0, '127.0.0.1');
+      oapiBase ??= simulated;
+      v1Base ??= simulated;
     }
     const client = createDingtalkClient(
-      // The simulator serves both API generations; real DingTalk has oapi and api.dingtalk.com.
-      { ...config.dingtalk, apiBase, ...(dingtalkSimulator ? { v1ApiBase: apiBase } : {}) },
+      {
+        appKey: config.dingtalk.appKey,
+        appSecret: config.dingtalk.appSecret,
+        apiBase: oapiBase,
+        v1ApiBase: v1Base,
+        agentId: config.dingtalk.agentId ?? (dingtalkSimulator ? 3000000001 : undefined),
+      },
       { tokenCache: infra.cache },
     );
     dingtalkClient = client;
+    dingtalkV1Base = v1Base;
     orgSources.dingtalk = dingtalkOrgSource(client);
     ssoProviders.push({
       provider: 'dingtalk',
@@ -290,7 +336,20 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       });
       apiBase = await wecomSimulator.listen(0, '127.0.0.1');
     }
-    const client = createWecomClient({ ...config.wecom, apiBase }, { tokenCache: infra.cache });
+    const client = createWecomClient(
+      {
+        corpId: config.wecom.corpId,
+        corpSecret: config.wecom.corpSecret,
+        apiBase,
+        ...(config.wecom.agentId
+          ? { agentId: config.wecom.agentId }
+          : wecomSimulator
+            ? { agentId: 1000002 }
+            : {}),
+      },
+      { tokenCache: infra.cache },
+    );
+    wecomClient = client;
     orgSources.wecom = wecomOrgSource(client);
     ssoProviders.push({
       provider: 'wecom',
@@ -421,19 +480,89 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   scheduler.register(auditCheckpointJob(auditLog, auditSigner));
   for (const source of Object.values(orgSources)) if (source) scheduler.register(orgSyncJob(orgSync, source));
   schedulerRoutes(api, scheduler);
-  // Delivery of outbox messages to the outside systems (one worker per instance, leases across them).
-  const deliveryRoutesList: DeliveryRoute[] = [];
-  const deliverySenders: DeliverySender[] = [];
+  // The integration: outbox → DingTalk, WeCom, department OAs, citizens; callbacks → inbox → workflow.
   let publicUrl = '';
-  if (dingtalkClient) {
-    const unionIdOf = async (staffId: string) =>
-      (await identities.identitiesOf(staffId)).find((i) => i.provider === 'dingtalk')?.union_id ?? undefined;
-    deliveryRoutesList.push(
-      dingtalkTodoRoute(unionIdOf, (code) => catalog.get(code)?.definition.name ?? code),
-    );
-    deliverySenders.push(dingtalkTodoSender(dingtalkClient, () => publicUrl));
+  // Citizens hear of their cases by WeChat subscribe message while they have a consent left, else by SMS.
+  const notificationsConfig = loadNotificationsConfig();
+  const notifications = new NotificationService(db, notificationsConfig);
+  notificationRoutes(api, notifications);
+  const contactPhone = async (caseId: string) => {
+    const found = await caseRecords.clearData(caseId);
+    if (!found) return undefined;
+    return catalog
+      .get(found.serviceCode)
+      ?.form.sensitiveValues(found.data)
+      .filter((v) => v.kind === 'phone')
+      .sort((a, b) => a.location.length - b.location.length)[0]?.value;
+  };
+  const openidOf = (citizenId: string) => identityRepo.openidOf(citizenId);
+  let smsSimulator: SmsSimulator | undefined;
+  let smsConfig = config.sms;
+  if (!smsConfig && config.embedded) {
+    smsSimulator = createSmsSimulator({ accessKeyId: SANDBOX_SMS.id, accessKeySecret: SANDBOX_SMS.secret });
+    smsConfig = {
+      accessKeyId: SANDBOX_SMS.id,
+      accessKeySecret: SANDBOX_SMS.secret,
+      signName: SANDBOX_SMS.signName,
+      apiBase: await smsSimulator.listen(0, '127.0.0.1'),
+    };
   }
-  const deliveries = new DeliveryWorker(db, deliveryRoutesList, deliverySenders, {
+  const smsProvider = smsConfig
+    ? createAliyunSmsProvider({ ...smsConfig, apiBase: smsConfig.apiBase ?? DEFAULT_SMS_API_BASE })
+    : undefined;
+  const onSubscribe = subscribeEventHandler(notifications, (openid) =>
+    identityRepo.citizenIdByOpenid(config.wechat.appId, openid),
+  );
+  const oa = await openOaSystems(config.oaFile, { embedded: config.embedded });
+  const integration = createIntegration({
+    config,
+    db,
+    cache: infra.cache,
+    log,
+    identities,
+    serviceName: (code) => catalog.get(code)?.definition.name ?? code,
+    caseData: (caseId) => caseRecords.clearData(caseId),
+    workflow,
+    ...(dingtalkClient
+      ? {
+          dingtalk: {
+            client: dingtalkClient,
+            apiBase: dingtalkV1Base,
+            ...(dingtalkSimulator ? { simulator: dingtalkSimulator } : {}),
+          },
+        }
+      : {}),
+    ...(wecomClient
+      ? { wecom: { client: wecomClient, ...(wecomSimulator ? { simulator: wecomSimulator } : {}) } }
+      : {}),
+    oa,
+    publicUrl: () => publicUrl,
+    extra: {
+      routes: [
+        citizenNotificationRoute({
+          config: notificationsConfig,
+          service: notifications,
+          serviceName: (code) => catalog.get(code)?.definition.name ?? code,
+          contactPhone,
+          openidOf,
+          smsEnabled: smsProvider !== undefined,
+        }),
+      ],
+      senders: [
+        wechatSubscribeSender(wechatClient, openidOf),
+        ...(smsProvider ? [smsSender(smsProvider, contactPhone)] : []),
+      ],
+      handlers: (h) =>
+        h
+          .on('wechat', 'subscribe_msg_popup_event', onSubscribe)
+          .on('wechat', 'subscribe_msg_change_event', onSubscribe)
+          .on('wechat', 'subscribe_msg_sent_event', onSubscribe),
+    },
+  });
+  integration.registerJobs(scheduler);
+  integration.adminRoutes(api);
+  // Delivery of outbox messages to the outside systems (one worker per instance, leases across them).
+  const deliveries = new DeliveryWorker(db, integration.routes, integration.senders, {
     name: `${hostname()}:${process.pid}`,
     sharedRateLimit: infra.rateLimiters,
     log,
@@ -475,6 +604,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     ctx.set('Cache-Control', 'no-store');
     await next();
   });
+  // Platform callbacks read raw bodies and answer in the platforms' own formats, before the JSON API.
+  app.use(integration.callbacks);
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.on('error', () => {
@@ -495,6 +626,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   publicUrl = url;
+  await integration.start(url);
   deliveries.start();
 
   let closing: Promise<void> | undefined;
@@ -518,6 +650,9 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       await timers.stop();
       await scheduler.stop(config.http.shutdownTimeoutMs);
       await deliveries.stop(config.http.shutdownTimeoutMs);
+      await integration.stop();
+      await oa.close();
+      await smsSimulator?.close();
       await simulator?.close();
       await dingtalkSimulator?.close();
       await wecomSimulator?.close();
@@ -532,6 +667,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     wechatSimulator: simulator,
     dingtalkSimulator,
     wecomSimulator,
+    oaSimulators: oa.simulators,
+    smsSimulator,
     server,
     logger: log,
     close,

@@ -68,6 +68,9 @@ export const MATRIX: Record<string, string> = {
   getMyCase: CITIZEN,
   caseProgress: CITIZEN,
   withdrawCase: CITIZEN,
+  recordSubscriptions: CITIZEN,
+  getNotificationSettings: CITIZEN,
+  updateNotificationSettings: CITIZEN,
   supplyCorrection: CITIZEN,
   citizenUrge: CITIZEN,
   submitDataRequest: CITIZEN,
@@ -111,4 +114,6 @@ export const MATRIX: Record<string, string> = {
   fixDelivery: SYSADMIN,
   replayDelivery: SYSADMIN,
   replayDeliveries: SYSADMIN,
+  listInboxEvents: SYSADMIN,
+  retryInboxEvent: SYSADMIN,
 };

@@ -1,10 +1,10 @@
+import type { CallbacksConfig } from '@gcrm/config/callbacks';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Cache } from '../platform/cache/cache';
 import { describeUnexpected } from '../platform/logger';
 import type { CallbackAnswer, CallbackEndpoint, CallbackEnv } from './callback-context';
 import { answerText, CallbackRefusal, REFUSAL_TEXT } from './callback-http';
-import type { CallbacksConfig } from './callbacks-config';
 import { dingtalkEndpoint } from './dingtalk-callback';
 import type { InboxService } from './inbox.service';
 import { oaEndpoint } from './oa-callback';

@@ -18,18 +18,19 @@
  *
  * @packageDocumentation
  */
-export {
-  CALLBACKS_PREFIX,
-  type CallbackRoutesDeps,
-  callbackRoutes,
-} from './callback-routes';
+
 export {
   type CallbacksConfig,
   callbacksConfigFromEnv,
   DEFAULT_CALLBACK_BODY_LIMIT,
   DEFAULT_MAX_SKEW_SECONDS,
   type DingtalkCallbackSettings,
-} from './callbacks-config';
+} from '@gcrm/config/callbacks';
+export {
+  CALLBACKS_PREFIX,
+  type CallbackRoutesDeps,
+  callbackRoutes,
+} from './callback-routes';
 export { DingtalkStreamConsumer, type DingtalkStreamConsumerOptions } from './dingtalk-stream-consumer';
 export { inboxMigrations } from './inbox.migrations';
 export { InboxRepository } from './inbox.repository';

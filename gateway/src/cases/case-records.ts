@@ -78,6 +78,16 @@ export class CaseRecords {
   }
 
   /**
+   * The case's form data in clear, for a transfer its department's own system needs (an OA push maps
+   * the fields it is configured with). Undefined when the case does not exist. Never log the result.
+   */
+  async clearData(caseId: string) {
+    const row = await this.repo.findById(caseId);
+    if (!row) return undefined;
+    return { caseNumber: row.case_number, serviceCode: row.service_code, data: this.clear(row).data };
+  }
+
+  /**
    * The full value of one sensitive field (ID or phone number) of a case, for a staff member whose
    * permission and stated purpose the caller has checked and put on the audit record. Undefined when the
    * case does not exist; a validation error when the field is not a sensitive field of its form.

@@ -77,6 +77,21 @@ export class IdentityRepository {
       .executeTakeFirst();
   }
 
+  /** The citizen of (appId, openid), for WeChat push events that name only the openid. */
+  async citizenIdByOpenid(appId: string, openid: string): Promise<string | undefined> {
+    return (await this.findByOpenid(appId, openid))?.id;
+  }
+
+  /** The citizen's mini-program openid (subscribe messages are addressed to it). */
+  async openidOf(citizenId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('citizens')
+      .select('openid')
+      .where('id', '=', citizenId)
+      .executeTakeFirst();
+    return row?.openid;
+  }
+
   async insertRefreshToken(row: RefreshTokenRow): Promise<void> {
     await this.db.insertInto('refresh_tokens').values(row).execute();
   }

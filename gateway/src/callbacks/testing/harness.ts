@@ -3,13 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CallbacksConfig } from '@gcrm/config/callbacks';
 import Koa from 'koa';
 import { pino } from 'pino';
 import { createTestEnv, type TestEnv } from '../../../test/test-env';
 import { migrate } from '../../platform/db/migrate';
 import { createInfrastructure, type Infrastructure } from '../../platform/infrastructure';
 import { type CallbackRoutesDeps, callbackRoutes } from '../callback-routes';
-import type { CallbacksConfig } from '../callbacks-config';
 import { inboxMigrations } from '../inbox.migrations';
 import { InboxService, type InboxServiceOptions } from '../inbox.service';
 import { InboxHandlers } from '../inbox-handlers';

@@ -4,7 +4,7 @@
  *
  * A platform whose token (and key) is unset has no callback route: its path answers 404.
  */
-import { ConfigError } from '@gcrm/config';
+import { ConfigError } from './config-error';
 
 /** DingTalk HTTP push settings (platforms.md §2.8); receiveId is the AppKey, passed at wiring time. */
 export interface DingtalkCallbackSettings {

@@ -1,7 +1,7 @@
-import { ConfigError } from '@gcrm/config';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callbacksConfigFromEnv } from './callbacks-config';
+import { callbacksConfigFromEnv } from './callbacks';
+import { ConfigError } from './config-error';
 
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 

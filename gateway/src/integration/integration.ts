@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import type { AppConfig } from '@gcrm/config';
+import type { CallbacksConfig } from '@gcrm/config/callbacks';
+import type { DingtalkClient, DingtalkSimulator } from '@gcrm/connectors/dingtalk';
+import type { WecomClient, WecomSimulator } from '@gcrm/connectors/wecom';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import {
+  callbackRoutes,
+  DingtalkStreamConsumer,
+  InboxHandlers,
+  InboxService,
+  InboxWorker,
+  inboxAdminRoutes,
+} from '../callbacks';
+import type { DeliveryRoute, DeliverySender } from '../delivery';
+import type { StaffIdentities } from '../org/staff-identities';
+import type { Cache } from '../platform/cache/cache';
+import type { Db } from '../platform/db/database';
+import type { RouteDefiner } from '../platform/http/route';
+import type { Scheduler } from '../scheduler';
+import { approvalDecisionHandler, dingtalkApprovalRoute, dingtalkApprovalSender } from './dingtalk-approval';
+import { dingtalkNotifyRoute, dingtalkNotifySender } from './dingtalk-notify';
+import { dingtalkTodoRoute, dingtalkTodoSender } from './dingtalk-todo';
+import { IntegrationLinks } from './links';
+import { type CaseDataOf, oaPollJob, oaPushRoute, oaPushSender, oaResultHandler } from './oa-integration';
+import type { OaSystems } from './oa-systems';
+import { platformUsers } from './staff-channels';
+import { wecomMessageSender, wecomTaskRoute } from './wecom-messages';
+
+/** The process code the DingTalk simulator accepts when no real one is configured. */
+export const SANDBOX_APPROVAL_PROCESS_CODE = 'PROC-GCRM-SANDBOX';
+
+export interface IntegrationDeps {
+  config: AppConfig;
+  db: Db;
+  cache: Cache;
+  log: Logger;
+  identities: StaffIdentities;
+  serviceName: (code: string) => string;
+  caseData: CaseDataOf;
+  workflow: {
+    approve(staffId: string, taskId: string, input: { comment?: string }): Promise<unknown>;
+    reject(staffId: string, taskId: string, input: { comment: string }): Promise<unknown>;
+    automaticResult(
+      nodeInstanceId: string,
+      outcome: 'approved' | 'rejected',
+      note: string | null,
+    ): Promise<void>;
+  };
+  dingtalk?: { client: DingtalkClient; simulator?: DingtalkSimulator; apiBase: string };
+  wecom?: { client: WecomClient; simulator?: WecomSimulator };
+  oa: OaSystems;
+  /** Where the staff pages are (the gateway's public URL), known once it listens. */
+  publicUrl: () => string;
+  /** More routes, senders and inbox handlers (citizen notifications). */
+  extra?: { routes: DeliveryRoute[]; senders: DeliverySender[]; handlers?: (h: InboxHandlers) => void };
+}
+
+/** Everything of the integration the gateway mounts and runs. */
+export interface Integration {
+  routes: DeliveryRoute[];
+  senders: DeliverySender[];
+  inbox: InboxService;
+  callbacks: Middleware;
+  links: IntegrationLinks;
+  /** The callback settings in force (sandbox ones filled in for in-process simulators). */
+  callbackSettings: CallbacksConfig;
+  registerJobs(scheduler: Scheduler): void;
+  adminRoutes(api: RouteDefiner): void;
+  /** After the server listens: point the in-process simulators at our callbacks, start the workers. */
+  start(url: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const sandboxKey = () => randomBytes(32).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43);
+const sandboxToken = () => randomBytes(12).toString('hex');
+
+/**
+ * In development an in-process simulator without configured callback settings gets random sandbox
+ * ones, so that its events reach us out of the box; configured settings are always kept.
+ */
+function withSandboxCallbacks(
+  c: CallbacksConfig,
+  sims: { dingtalk: boolean; wecom: boolean },
+): CallbacksConfig {
+  return {
+    ...c,
+    dingtalk:
+      sims.dingtalk && c.dingtalk.mode === 'http' && !c.dingtalk.http
+        ? { mode: 'http', http: { token: sandboxToken(), aesKey: sandboxKey() } }
+        : c.dingtalk,
+    ...(sims.wecom && !c.wecom ? { wecom: { token: sandboxToken(), aesKey: sandboxKey() } } : {}),
+  };
+}
+
+/**
+ * Builds the integration: outbox routes and senders for DingTalk (todo, 工作通知, optional approval
+ * mirror), WeCom app messages, department OAs (push, results by callback or polling) plus the extra
+ * ones given; the callbacks inbox with its handlers, routes, worker and (DINGTALK_MODE=stream) the
+ * Stream consumer.
+ */
+export function createIntegration(deps: IntegrationDeps): Integration {
+  const { config, db, log } = deps;
+  const links = new IntegrationLinks(db);
+  const routes: DeliveryRoute[] = [];
+  const senders: DeliverySender[] = [];
+  const handlers = new InboxHandlers();
+
+  if (deps.dingtalk) {
+    const { client } = deps.dingtalk;
+    const users = platformUsers(deps.identities, 'dingtalk');
+    const unionIdOf = async (staffId: string) =>
+      (await deps.identities.identitiesOf(staffId)).find((i) => i.provider === 'dingtalk')?.union_id ??
+      undefined;
+    routes.push(dingtalkTodoRoute(unionIdOf, deps.serviceName), dingtalkNotifyRoute(users, deps.serviceName));
+    senders.push(dingtalkTodoSender(client, deps.publicUrl), dingtalkNotifySender(client, deps.publicUrl));
+    const processCode =
+      config.dingtalk?.approvalProcessCode ??
+      (deps.dingtalk.simulator ? SANDBOX_APPROVAL_PROCESS_CODE : undefined);
+    if (processCode) {
+      routes.push(dingtalkApprovalRoute(users, deps.serviceName));
+      senders.push(dingtalkApprovalSender(client, links, processCode, deps.publicUrl));
+      handlers.on(
+        'dingtalk',
+        'bpms_task_change',
+        approvalDecisionHandler({
+          links,
+          client,
+          staffOf: (userid) => deps.identities.staffOf('dingtalk', userid),
+          approve: (staffId, taskId, comment) =>
+            deps.workflow.approve(staffId, taskId, comment ? { comment } : {}),
+          reject: (staffId, taskId, comment) => deps.workflow.reject(staffId, taskId, { comment }),
+        }),
+      );
+    }
+  }
+  if (deps.wecom) {
+    routes.push(wecomTaskRoute(platformUsers(deps.identities, 'wecom'), deps.serviceName));
+    senders.push(wecomMessageSender(deps.wecom.client, deps.publicUrl));
+  }
+  if (deps.oa.systems.size > 0) {
+    routes.push(oaPushRoute(deps.oa));
+    senders.push(oaPushSender(deps.oa, links, deps.caseData, deps.serviceName));
+    handlers.on(
+      'oa:*',
+      'result',
+      oaResultHandler(links, (id, outcome, note) => deps.workflow.automaticResult(id, outcome, note)),
+    );
+  }
+  if (deps.extra) {
+    routes.push(...deps.extra.routes);
+    senders.push(...deps.extra.senders);
+    deps.extra.handlers?.(handlers);
+  }
+
+  const inbox = new InboxService(db, handlers, { log });
+  const callbackSettings = withSandboxCallbacks(config.callbacks, {
+    dingtalk: deps.dingtalk?.simulator !== undefined,
+    wecom: deps.wecom?.simulator !== undefined,
+  });
+  const callbacks = callbackRoutes({
+    config: callbackSettings,
+    inbox,
+    cache: deps.cache,
+    log,
+    receiveIds: {
+      ...(config.dingtalk ? { dingtalk: config.dingtalk.appKey } : {}),
+      ...(config.wecom ? { wecom: config.wecom.corpId } : {}),
+      wechat: config.wechat.appId,
+    },
+    oaSecret: (system) => deps.oa.systems.get(system)?.secret,
+  });
+  const worker = new InboxWorker(inbox, log);
+  let stream: DingtalkStreamConsumer | undefined;
+
+  return {
+    routes,
+    senders,
+    inbox,
+    callbacks,
+    links,
+    callbackSettings,
+    registerJobs(scheduler) {
+      if (deps.oa.systems.size > 0) scheduler.register(oaPollJob(deps.oa, links, inbox));
+    },
+    adminRoutes(api) {
+      inboxAdminRoutes(api, inbox);
+    },
+    async start(url) {
+      const dingtalkHttp = callbackSettings.dingtalk.http;
+      if (
+        deps.dingtalk?.simulator &&
+        callbackSettings.dingtalk.mode === 'http' &&
+        dingtalkHttp &&
+        config.dingtalk
+      ) {
+        const check = await deps.dingtalk.simulator.registerCallbackUrl({
+          url: `${url}/callbacks/dingtalk`,
+          token: dingtalkHttp.token,
+          aesKey: dingtalkHttp.aesKey,
+          ownerKey: config.dingtalk.appKey,
+        });
+        if (!check.ok)
+          log.warn({ reason: check }, 'the DingTalk simulator could not verify our callback URL');
+      }
+      if (deps.wecom?.simulator && callbackSettings.wecom) {
+        deps.wecom.simulator.setCallbackTarget({
+          url: `${url}/callbacks/wecom`,
+          token: callbackSettings.wecom.token,
+          encodingAesKey: callbackSettings.wecom.aesKey,
+        });
+      }
+      for (const [id, sim] of deps.oa.simulators) {
+        const system = deps.oa.systems.get(id);
+        if (system?.vendor === 'generic' && 'setCallbackUrl' in sim)
+          (sim as unknown as { setCallbackUrl(u: string): void }).setCallbackUrl(`${url}/callbacks/oa/${id}`);
+      }
+      worker.start();
+      if (deps.dingtalk && config.dingtalk && callbackSettings.dingtalk.mode === 'stream') {
+        stream = new DingtalkStreamConsumer(inbox, {
+          apiBase: deps.dingtalk.apiBase,
+          clientId: config.dingtalk.appKey,
+          clientSecret: config.dingtalk.appSecret,
+          log,
+        });
+        await stream.start();
+      }
+    },
+    async stop() {
+      await stream?.stop();
+      await worker.stop();
+      await inbox.drain();
+    },
+  };
+}
