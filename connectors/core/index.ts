@@ -26,6 +26,20 @@ export {
   plainSignature,
 } from './callback-cipher/index';
 export {
+  type ChaosAnswer,
+  type ChaosCounts,
+  ChaosInputError,
+  type ChaosOutcome,
+  type ChaosPlatform,
+  type ChaosSettings,
+  createSimulatorChaos,
+  defaultChaosSettings,
+  parseChaosSettings,
+  type SimulatorChaos,
+  seededRandom,
+  withChaos,
+} from './simulator/chaos';
+export {
   createFaultRegistry,
   type FaultRegistry,
   MAX_FAULT_LATENCY_MS,

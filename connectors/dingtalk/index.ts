@@ -88,8 +88,10 @@ export type {
 } from './simulator/server';
 export {
   createDingtalkSimulator,
+  DINGTALK_TOKEN_PATHS,
   type DingtalkSimulator,
   type DingtalkSimulatorOptions,
+  type TodoEffects,
 } from './simulator/simulator';
 export {
   type AccessTokenProvider,

@@ -56,7 +56,12 @@ export {
   type SeeyonSimulatorOptions,
 } from './seeyon/simulator';
 export type { SimDecision, SimDocument, SimDrift } from './shared/sim-documents';
-export type { OaSimulatorBase, OaSimulatorFault, ReceivedRequest } from './shared/sim-server';
+export type {
+  OaDocumentEffects,
+  OaSimulatorBase,
+  OaSimulatorFault,
+  ReceivedRequest,
+} from './shared/sim-server';
 export { createWeaverConnector, WEAVER_PATHS, weaverState } from './weaver/client';
 export {
   createWeaverSimulator,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type SimulatorChaos, withChaos } from './chaos';
 
 /** The listening part every simulator exposes as `listen`, `close` and `url`. */
 export interface SimulatorListener {
@@ -9,20 +10,25 @@ export interface SimulatorListener {
   close(): Promise<void>;
   /** Base URL; throws before {@link SimulatorListener.listen} resolved. */
   url(): string;
+  /** The HTTP server (e.g. to attach a WebSocket endpoint on the same port). */
+  readonly server: Server;
 }
 
 /**
  * An HTTP server for `handler`. `name` goes into the "not listening" error; `timers` are the delayed
- * answers to cancel on close.
+ * answers to cancel on close. With `chaos`, requests first go through {@link withChaos} (which also serves
+ * `PUT|GET|DELETE /__sandbox/chaos`).
  */
 export function createSimulatorListener(
   name: string,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   timers: Set<NodeJS.Timeout>,
+  chaos?: SimulatorChaos,
 ): SimulatorListener {
-  const server: Server = createServer(handler);
+  const server: Server = createServer(chaos ? withChaos(handler, chaos, timers) : handler);
   let baseUrl: string | null = null;
   return {
+    server,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

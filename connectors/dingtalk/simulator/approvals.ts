@@ -155,6 +155,11 @@ export function createApprovalStore(options: ApprovalStoreOptions) {
       return i;
     },
 
+    /** Sandbox: instances created so far. */
+    count(): number {
+      return instances.size;
+    },
+
     get(id: string): ApprovalInstance | undefined {
       return instances.get(id);
     },

@@ -199,6 +199,11 @@ export function createNotificationStore(options: NotificationStoreOptions) {
     },
 
     /** Sandbox: what `userid` received, oldest first. */
+    /** Sandbox: send tasks accepted so far. */
+    count(): number {
+      return tasks.size;
+    },
+
     inboxOf(userid: string): DeliveredNotification[] {
       return structuredClone(inbox.get(userid) ?? []);
     },

@@ -1,8 +1,13 @@
+import { type ChaosSettings, createSimulatorChaos, type SimulatorChaos } from '../../core/simulator/chaos';
 import { createSimulatorListener } from '../../core/simulator/listener';
 import { copyStats } from '../../core/simulator/request-stats';
 import { BadRequest } from '../../core/simulator/sandbox';
+import { OPEN_CONNECTION_PATH } from '../stream/open-connection';
+import { StreamGatewaySimulator, type StreamGatewaySimulatorOptions } from '../stream/simulator';
+import { streamSandboxRoutes } from '../stream/simulator-server';
 import { createApprovalWire } from './approval-wire';
 import { createApprovalStore } from './approvals';
+import { errorBody } from './errcodes';
 import {
   createEventHub,
   type DingtalkEventSink,
@@ -20,10 +25,12 @@ import {
 import { type CallbackRegistry, createMessagingRoutes } from './messaging-routes';
 import { createNotificationStore } from './notifications';
 import type { DingtalkOrgFixture } from './org';
+import type { PatternRoute } from './router';
 import { createRequestHandler, type RateLimits, type SimulatorStats } from './server';
 import { createDingtalkState } from './state';
 import { createTodoStore } from './todos';
-import { createV1Handler } from './v1-handler';
+import { V1, v1ErrorBody } from './v1-errors';
+import { createV1Handler, type V1Route } from './v1-handler';
 
 export interface DingtalkSimulatorOptions {
   appKey: string;
@@ -48,7 +55,15 @@ export interface DingtalkSimulatorOptions {
   notificationDailyLimit?: number;
   /** HTTP push: reply deadline (default 1500 ms) and waits before retries (default 1 s, 5 s, 30 s). */
   callback?: { replyTimeoutMs?: number; retryDelaysMs?: number[] };
+  /** Stream mode gateway on the same port (ack timeout, redelivery backoff, ticket lifetime …). */
+  stream?: Omit<StreamGatewaySimulatorOptions, 'endpoint'>;
 }
+
+/** Per todo sourceId: todos created, creates refused as duplicates, todos existing now. */
+export type TodoEffects = Record<string, { created: number; duplicateRejected: number; existing: number }>;
+
+/** Paths chaos spares unless listed: the token endpoints and Stream registration. */
+export const DINGTALK_TOKEN_PATHS = ['/gettoken', '/v1.0/oauth2/accessToken', OPEN_CONNECTION_PATH];
 
 /**
  * An in-process fake of `oapi.dingtalk.com` for one internal app (platforms.md §2).
@@ -86,6 +101,16 @@ export interface DingtalkSimulatorOptions {
  *   `GET /__sandbox/callback-url/attempts` → `{attempts}`
  * - `GET /__sandbox/events` → `{events}` (published log); `POST /__sandbox/events/quirks
  *   {duplicate?, reorder?}` (test-only delivery faults for every sink)
+ * - `PUT|GET|DELETE /__sandbox/chaos` (see `core/simulator/chaos.ts`): random errors (oapi HTTP 200
+ *   errcode −1, v1.0 HTTP 500 systemError), latency, timeouts, resets, lost replies; duplicates and
+ *   reordering of events to every sink (HTTP push and Stream)
+ * - `GET /__sandbox/effects` → `{todos: {sourceId: {created, duplicateRejected, existing}}, notifications,
+ *   approvals}`; `GET /__sandbox/todos/all` → `{todos}`
+ *
+ * Stream mode on the same port (platforms.md §2.9): `POST /v1.0/gateway/connections/open {clientId =
+ * appKey, clientSecret = appSecret, subscriptions}` → `{endpoint, ticket}`, the WebSocket at `/connect`,
+ * and the `/__sandbox/stream/*` routes of `streamSandboxRoutes`. Once a client has registered, events
+ * also go to Stream (queued, at least once, until some connection acks them).
  */
 export interface DingtalkSimulator {
   /** Start listening (port 0 = any free port, host default `127.0.0.1`); resolves to the base URL. */
@@ -126,6 +151,16 @@ export interface DingtalkSimulator {
     id: string,
     decision: { userid: string; result: 'agree' | 'refuse'; remark?: string },
   ): string | undefined;
+  /** Set the chaos (same body as `PUT /__sandbox/chaos`); `null` turns it off. */
+  chaos(options: Partial<ChaosSettings> | null): void;
+  /** The chaos control itself (settings and counts). */
+  readonly chaosControl: SimulatorChaos;
+  /** The Stream gateway served on this simulator's port. */
+  readonly stream: StreamGatewaySimulator;
+  /** Every todo now. */
+  todos(): Record<string, unknown>[];
+  /** Per todo sourceId: created, refused as duplicates, existing. */
+  todoEffects(): TodoEffects;
 }
 
 export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): DingtalkSimulator {
@@ -143,6 +178,43 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
   const limits: RateLimits = { appQps: 20, globalQps: 1000, ...opts.rateLimits };
   const agentId = opts.agentId ?? 3_000_000_001;
   const events = createEventHub({ corpId: opts.corpId ?? 'dingsimcorp0000000001', now: state.now });
+  const chaos = createSimulatorChaos(
+    {
+      errorAnswer: (path) =>
+        path.startsWith('/v1.0/')
+          ? { status: V1.systemError.status, body: v1ErrorBody(V1.systemError) }
+          : { status: 200, body: errorBody(-1) },
+      sparedPaths: DINGTALK_TOKEN_PATHS,
+    },
+    timers,
+  );
+  /** Every sink gets its events through chaos (duplicates, reordering). */
+  const addSink = (sink: DingtalkEventSink) =>
+    events.addSink({ publish: (event) => chaos.deliver(() => sink.publish(event)) });
+  const stream = new StreamGatewaySimulator(opts.stream ?? {});
+  let streamRegistered = false;
+  addSink({
+    publish: (event) => {
+      if (streamRegistered || stream.connections().length > 0) stream.publish(event);
+    },
+  });
+  const openRoute: PatternRoute<V1Route> = {
+    key: `POST ${OPEN_CONNECTION_PATH}`,
+    handler: {
+      auth: false,
+      handle: ({ body }) => {
+        const answer = stream.handleOpen(body, {
+          checkCredentials: (id, secret) => id === opts.appKey && secret === opts.appSecret,
+        });
+        if (answer.status !== 200) {
+          const { code, message } = answer.body as { code: string; message: string };
+          return { error: { status: answer.status, code, message } };
+        }
+        streamRegistered = true;
+        return { body: answer.body };
+      },
+    },
+  };
   const isUserid = (id: string) => state.users().some((u) => u.userid === id);
   const todos = createTodoStore({
     now: state.now,
@@ -182,7 +254,7 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
       }
       httpSink?.sink.close();
       httpSink?.remove();
-      httpSink = { sink, remove: events.addSink(sink) };
+      httpSink = { sink, remove: addSink(sink) };
       return result;
     },
     attempts: () => httpSink?.sink.attempts() ?? [],
@@ -206,7 +278,16 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
     codeTtlSeconds,
     timers,
     extraWire: routes.oapi,
-    extraSandbox: routes.sandbox,
+    extraSandbox: {
+      ...routes.sandbox,
+      ...streamSandboxRoutes(stream),
+      'GET /__sandbox/todos/all': () => ({ todos: todos.all() }),
+      'GET /__sandbox/effects': () => ({
+        todos: todos.effects(),
+        notifications: notifications.count(),
+        approvals: approvals.count(),
+      }),
+    },
   });
   const handler = createV1Handler({
     state,
@@ -214,16 +295,18 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
     stats,
     limits,
     timers,
-    v1Routes: routes.v1,
+    v1Routes: [openRoute, ...routes.v1],
     sandboxRoutes: routes.patternSandbox,
     fallback: oapiHandler,
   });
-  const listener = createSimulatorListener('DingTalk', handler, timers);
+  const listener = createSimulatorListener('DingTalk', handler, timers, chaos);
+  stream.attach(listener.server, '/connect');
 
   return {
     listen: listener.listen,
-    close() {
+    async close() {
       httpSink?.sink.close();
+      await stream.close();
       return listener.close();
     },
     get url() {
@@ -238,11 +321,19 @@ export function createDingtalkSimulator(opts: DingtalkSimulatorOptions): Dingtal
     clearFaults: () => faults.clear(),
     stats: () => copyStats(stats),
     isAccessTokenValid: (token) => state.checkAccessToken(token) === 0,
-    addEventSink: (sink) => events.addSink(sink),
+    addEventSink: (sink) => addSink(sink),
     setEventQuirks: (quirks) => events.setQuirks(quirks),
     events: () => events.published(),
     registerCallbackUrl: (subscription) => callbacks.register(subscription),
     callbackAttempts: () => callbacks.attempts(),
     decideApproval: (id, decision) => approvals.decide(id, { ...decision, remark: decision.remark ?? '' }),
+    chaos: (options) => {
+      if (options === null) chaos.clear();
+      else chaos.set(options);
+    },
+    chaosControl: chaos,
+    stream,
+    todos: () => todos.all(),
+    todoEffects: () => todos.effects(),
   };
 }

@@ -48,6 +48,13 @@ export function createTodoStore(options: TodoStoreOptions) {
   const bySource = new Map<string, string>();
   let counter = 0;
   const sourceKey = (creator: string, sourceId: string) => `${creator}\u0000${sourceId}`;
+  /** Per sourceId: todos created with it and creates refused as duplicates ("task exist"). */
+  const effects = new Map<string, { created: number; duplicateRejected: number }>();
+  const effectOf = (sourceId: string) => {
+    const entry = effects.get(sourceId) ?? { created: 0, duplicateRejected: 0 };
+    effects.set(sourceId, entry);
+    return entry;
+  };
 
   const wire = (t: TodoRecord): Body => {
     const out: Body = {
@@ -122,8 +129,10 @@ export function createTodoStore(options: TodoStoreOptions) {
       if (b.sourceId !== undefined && (typeof b.sourceId !== 'string' || b.sourceId.length > 256))
         return fail(CREATE_ERROR, 'sourceId is invalid');
       const sourceId = b.sourceId as string | undefined;
-      if (sourceId !== undefined && bySource.has(sourceKey(unionId, sourceId)))
+      if (sourceId !== undefined && bySource.has(sourceKey(unionId, sourceId))) {
+        effectOf(sourceId).duplicateRejected += 1;
         return fail(CREATE_ERROR, 'task exist');
+      }
       counter += 1;
       const at = now();
       const executorIds = (b.executorIds as string[] | undefined) ?? [];
@@ -147,7 +156,10 @@ export function createTodoStore(options: TodoStoreOptions) {
         modifierId: unionId,
       };
       todos.set(t.id, t);
-      if (sourceId !== undefined) bySource.set(sourceKey(unionId, sourceId), t.id);
+      if (sourceId !== undefined) {
+        bySource.set(sourceKey(unionId, sourceId), t.id);
+        effectOf(sourceId).created += 1;
+      }
       return ok(wire(t));
     },
 
@@ -264,6 +276,27 @@ export function createTodoStore(options: TodoStoreOptions) {
     /** Sandbox: the todos `unionId` can see, as get answers them. */
     snapshot(unionId: string): Body[] {
       return [...todos.values()].filter((t) => visibleTo(t, unionId)).map(wire);
+    },
+
+    /** Sandbox: every todo, as get answers them. */
+    all(): Body[] {
+      return [...todos.values()].map(wire);
+    },
+
+    /**
+     * Sandbox: per sourceId, how many todos were created with it, how many creates were refused as
+     * duplicates, and how many exist now (an "exactly once" check wants `created === 1`).
+     */
+    effects(): Record<string, { created: number; duplicateRejected: number; existing: number }> {
+      const out: Record<string, { created: number; duplicateRejected: number; existing: number }> = {};
+      for (const [sourceId, entry] of effects) out[sourceId] = { ...entry, existing: 0 };
+      for (const t of todos.values()) {
+        if (t.sourceId === undefined) continue;
+        const entry = out[t.sourceId] ?? { created: 0, duplicateRejected: 0, existing: 0 };
+        entry.existing += 1;
+        out[t.sourceId] = entry;
+      }
+      return out;
     },
 
     /** Sandbox drift: delete a todo behind the gateway's back; false when unknown. */

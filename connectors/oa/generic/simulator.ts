@@ -213,6 +213,27 @@ export function createGenericOaSimulator(options: GenericOaSimulatorOptions): Ge
     void run.finally(() => pending.delete(run));
   }
 
+  /** A decision's callback, through chaos (duplicates, random holds that reorder callbacks). */
+  function publish(doc: SimDocument): void {
+    const snapshot = structuredClone(doc);
+    for (const hold of core.chaos?.planEvent() ?? [0]) {
+      if (hold === 0) {
+        deliver(snapshot);
+        continue;
+      }
+      const held = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          core.timers.delete(timer);
+          deliver(snapshot);
+          resolve();
+        }, hold);
+        core.timers.add(timer);
+      });
+      pending.add(held);
+      void held.finally(() => pending.delete(held));
+    }
+  }
+
   function setCallbackUrl(url: string, secret = options.secret): void {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('url must be http(s)');
@@ -224,7 +245,7 @@ export function createGenericOaSimulator(options: GenericOaSimulatorOptions): Ge
     core,
     wirePaths: ['/cases'],
     errorNames: GENERIC_FAULT_ERRORS,
-    onDecided: deliver,
+    onDecided: publish,
     sandbox: {
       'POST /__sandbox/callback-url': ({ body }) => {
         const { url, secret } = body ?? {};
@@ -250,7 +271,7 @@ export function createGenericOaSimulator(options: GenericOaSimulatorOptions): Ge
       problem(status, `HTTP_${status}`, '错误', status === 429 ? { 'retry-after': '1' } : undefined),
     systemError: () => problem(500, 'INTERNAL', '系统繁忙'),
   });
-  return Object.assign(simulatorBase(core, listener, deliver), {
+  return Object.assign(simulatorBase(core, listener, publish), {
     setCallbackUrl,
     deliveries: () => [...deliveries],
     async callbacksSettled() {

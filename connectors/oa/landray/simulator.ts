@@ -157,6 +157,13 @@ export function createLandraySimulator(options: LandraySimulatorOptions): Landra
       );
     },
     systemError: () => fault('soap:Server', '系统内部错误'),
+    // An overloaded EKP answers from its servlet container, not with a SOAP Fault (a Fault means the
+    // request itself was refused, which the connector rightly treats as permanent).
+    chaosError: () => ({
+      status: 503,
+      body: '<html><body><h1>503 Service Unavailable</h1></body></html>',
+      contentType: 'text/html',
+    }),
   });
   return Object.assign(simulatorBase(core, listener), {});
 }

@@ -161,6 +161,7 @@ export function createSeeyonSimulator(options: SeeyonSimulatorOptions): SeeyonSi
     name: 'Seeyon',
     core,
     wirePaths: Object.values(SEEYON_PATHS),
+    tokenPaths: [SEEYON_PATHS.token],
     errorNames: SEEYON_FAULT_ERRORS,
     wire,
     faultError: (name) => (name === 'unauthorized' ? unauthorized() : failure('系统繁忙')),

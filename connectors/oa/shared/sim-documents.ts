@@ -39,6 +39,8 @@ export interface DocumentStore {
   add(doc: Omit<SimDocument, 'createdAt' | 'state'>): SimDocument;
   get(externalId: string): SimDocument | undefined;
   all(): SimDocument[];
+  /** Documents ever created per non-empty case key (lost/deleted ones included). */
+  createdByKey(): Map<string, number>;
   /** Throws (any error) for an unknown or finished document. */
   decide(externalId: string, decision: SimDecision): SimDocument;
   /** Throws (any error) for an unknown document. */
@@ -49,6 +51,7 @@ const STATES: readonly OaState[] = ['running', 'approved', 'rejected', 'withdraw
 
 export function createDocumentStore(now: () => number): DocumentStore {
   const docs = new Map<string, SimDocument>();
+  const created = new Map<string, number>();
   const known = (externalId: string): SimDocument => {
     const doc = docs.get(externalId);
     if (!doc) throw new Error('no such document');
@@ -58,8 +61,10 @@ export function createDocumentStore(now: () => number): DocumentStore {
     add(input) {
       const doc: SimDocument = { ...input, state: 'running', createdAt: now() };
       docs.set(doc.externalId, doc);
+      if (doc.caseKey !== '') created.set(doc.caseKey, (created.get(doc.caseKey) ?? 0) + 1);
       return doc;
     },
+    createdByKey: () => new Map(created),
     get: (externalId) => docs.get(externalId),
     all: () => [...docs.values()],
     decide(externalId, decision) {

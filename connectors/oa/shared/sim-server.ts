@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { type ChaosSettings, createSimulatorChaos, type SimulatorChaos } from '../../core/simulator/chaos';
 import { createFaultRegistry, type FaultRegistry, type SimulatorFault } from '../../core/simulator/faults';
 import { MAX_BODY_BYTES, parseJsonObject, readBody, sendJson } from '../../core/simulator/http-io';
 import { delayOrDrop } from '../../core/simulator/inject-fault';
@@ -72,7 +73,12 @@ export interface OaSimulatorCore {
   received: ReceivedRequest[];
   stats: SimulatorStats;
   timers: Set<NodeJS.Timeout>;
+  /** Set by {@link createOaSimulatorListener}. */
+  chaos?: SimulatorChaos;
 }
+
+/** Per idempotency key (our case key sent to the OA): documents created with it. */
+export type OaDocumentEffects = Record<string, { created: number; existing: number }>;
 
 /** What every OA simulator offers tests besides its wire protocol. */
 export interface OaSimulatorBase {
@@ -93,6 +99,14 @@ export interface OaSimulatorBase {
   decide(externalId: string, decision: SimDecision): void;
   drift(externalId: string, drift: SimDrift): void;
   stats(): SimulatorStats;
+  /**
+   * Test-only chaos (same body as `PUT /__sandbox/chaos`; `null` turns it off): errors answer the
+   * vendor's HTTP 5xx system error; the vendor's token paths are spared unless listed.
+   */
+  chaos(options: Partial<ChaosSettings> | null): void;
+  readonly chaosControl: SimulatorChaos;
+  /** Per case key (our idempotency key in the OA document): documents created, existing now. */
+  documentEffects(): OaDocumentEffects;
 }
 
 const MAX_RECEIVED = 500;
@@ -154,8 +168,12 @@ export interface OaHandlerOptions {
   faultError(name: string, request: WireRequest): WireAnswer;
   /** The vendor's answer to a fault with a bare HTTP status. */
   statusAnswer?(status: number): WireAnswer;
-  /** The vendor's answer when a wire route throws. */
+  /** The vendor's answer when a wire route throws (HTTP 5xx: also the chaos error answer). */
   systemError(): WireAnswer;
+  /** The chaos error answer when it is not {@link OaHandlerOptions.systemError} (must be retryable). */
+  chaosError?(): WireAnswer;
+  /** Login / token paths chaos spares unless listed. */
+  tokenPaths?: readonly string[];
 }
 
 function send(res: ServerResponse, answer: WireAnswer): void {
@@ -189,7 +207,9 @@ const DOCUMENT_ROUTE = /^\/__sandbox\/documents\/([^/]{1,128})\/(decide|drift)$/
  * Shared sandbox routes: `POST /__sandbox/clock {advanceSeconds}`, `POST|DELETE /__sandbox/faults`,
  * `POST /__sandbox/tokens/expire`, `GET /__sandbox/documents`, `GET /__sandbox/received`,
  * `POST /__sandbox/documents/{externalId}/decide {result, opinion?, approver?}`,
- * `POST /__sandbox/documents/{externalId}/drift {kind: closed|lost|status, state?}`.
+ * `POST /__sandbox/documents/{externalId}/drift {kind: closed|lost|status, state?}`,
+ * `GET /__sandbox/effects` → `{documents: {caseKey: {created, existing}}}` (exactly-once checks), and
+ * `PUT|GET|DELETE /__sandbox/chaos` (errors answer the vendor's HTTP 5xx; token paths are spared).
  */
 export function createOaSimulatorListener(options: OaHandlerOptions): SimulatorListener {
   const { core } = options;
@@ -206,6 +226,7 @@ export function createOaSimulatorListener(options: OaHandlerOptions): SimulatorL
     },
     'GET /__sandbox/documents': () => ({ documents: core.documents.all() }),
     'GET /__sandbox/received': () => ({ requests: core.received }),
+    'GET /__sandbox/effects': () => ({ documents: documentEffects(core) }),
     ...options.sandbox,
   };
   const knownPaths = new Set([
@@ -291,6 +312,14 @@ export function createOaSimulatorListener(options: OaHandlerOptions): SimulatorL
     return send(res, await options.wire(request));
   }
 
+  const chaos = createSimulatorChaos(
+    {
+      errorAnswer: () => (options.chaosError ?? options.systemError)(),
+      ...(options.tokenPaths ? { sparedPaths: options.tokenPaths } : {}),
+    },
+    core.timers,
+  );
+  core.chaos = chaos;
   const listener = createSimulatorListener(
     options.name,
     (req, res) => {
@@ -299,8 +328,22 @@ export function createOaSimulatorListener(options: OaHandlerOptions): SimulatorL
       });
     },
     core.timers,
+    chaos,
   );
   return listener;
+}
+
+/** Documents per case key: how many were created and how many exist now. */
+export function documentEffects(core: OaSimulatorCore): OaDocumentEffects {
+  const out: OaDocumentEffects = {};
+  for (const [key, created] of core.documents.createdByKey()) out[key] = { created, existing: 0 };
+  for (const doc of core.documents.all()) {
+    if (doc.caseKey === '') continue;
+    const entry = out[doc.caseKey] ?? { created: 0, existing: 0 };
+    entry.existing += 1;
+    out[doc.caseKey] = entry;
+  }
+  return out;
 }
 
 /** The {@link OaSimulatorBase} part of a vendor simulator. */
@@ -329,5 +372,15 @@ export function simulatorBase(
       core.documents.drift(externalId, drift);
     },
     stats: () => copyStats(core.stats),
+    chaos(options) {
+      if (!core.chaos) throw new Error('chaos is set up by createOaSimulatorListener');
+      if (options === null) core.chaos.clear();
+      else core.chaos.set(options);
+    },
+    get chaosControl() {
+      if (!core.chaos) throw new Error('chaos is set up by createOaSimulatorListener');
+      return core.chaos;
+    },
+    documentEffects: () => documentEffects(core),
   };
 }

@@ -222,6 +222,7 @@ export function createWeaverSimulator(options: WeaverSimulatorOptions): WeaverSi
     name: 'Weaver',
     core,
     wirePaths: Object.values(WEAVER_PATHS),
+    tokenPaths: [WEAVER_PATHS.regist, WEAVER_PATHS.applytoken],
     errorNames: WEAVER_FAULT_ERRORS,
     wire,
     faultError(name, request) {

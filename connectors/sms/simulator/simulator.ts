@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { type ChaosSettings, createSimulatorChaos, type SimulatorChaos } from '../../core/simulator/chaos';
 import { createSimulatorListener } from '../../core/simulator/listener';
 import { copyStats, type SimulatorStats } from '../../core/simulator/request-stats';
 import { createSmsFaultRegistry, createSmsRequestHandler, type SmsSimulatorFault } from './server';
@@ -32,6 +34,8 @@ export interface SmsSimulatorOptions {
  * - `POST /__sandbox/clock {advanceSeconds}` → `{now}`
  * - `POST /__sandbox/faults {path: '/SendSms'|'/QuerySendDetails', code?, latencyMs?, drop?, times?}`;
  *   `DELETE /__sandbox/faults`
+ * - `PUT|GET|DELETE /__sandbox/chaos`: random errors answer HTTP 503 `ServiceUnavailable` (Aliyun's
+ *   retryable RPC error), plus latency, timeouts, resets and lost replies (all on path `/`)
  */
 export interface SmsSimulator {
   listen(port?: number, host?: string): Promise<string>;
@@ -45,6 +49,9 @@ export interface SmsSimulator {
   stats(): SimulatorStats;
   /** Recorded messages, optionally to one number. */
   messages(phone?: string): ReturnType<ReturnType<typeof createSmsState>['records']>;
+  /** Test-only chaos (same body as `PUT /__sandbox/chaos`); `null` turns it off. */
+  chaos(options: Partial<ChaosSettings> | null): void;
+  readonly chaosControl: SimulatorChaos;
 }
 
 export function createSmsSimulator(opts: SmsSimulatorOptions): SmsSimulator {
@@ -57,10 +64,24 @@ export function createSmsSimulator(opts: SmsSimulatorOptions): SmsSimulator {
   const faults = createSmsFaultRegistry();
   const stats: SimulatorStats = { total: 0, byPath: {} };
   const timers = new Set<NodeJS.Timeout>();
+  const chaos = createSimulatorChaos(
+    {
+      errorAnswer: () => ({
+        status: 503,
+        body: {
+          RequestId: randomUUID().toUpperCase(),
+          Code: 'ServiceUnavailable',
+          Message: 'The request has failed due to a temporary failure of the server.',
+        },
+      }),
+    },
+    timers,
+  );
   const listener = createSimulatorListener(
     'SMS',
     createSmsRequestHandler({ state, faults, stats, timers }),
     timers,
+    chaos,
   );
   return {
     listen: listener.listen,
@@ -74,5 +95,10 @@ export function createSmsSimulator(opts: SmsSimulatorOptions): SmsSimulator {
     clearFaults: () => faults.clear(),
     stats: () => copyStats(stats),
     messages: (phone) => state.records(phone),
+    chaos: (options) => {
+      if (options === null) chaos.clear();
+      else chaos.set(options);
+    },
+    chaosControl: chaos,
   };
 }

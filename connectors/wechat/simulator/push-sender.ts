@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { CallbackCipher, CallbackCipherError, plainSignature } from '../../core/callback-cipher';
+import type { SimulatorChaos } from '../../core/simulator/chaos';
 import { BadRequest } from '../../core/simulator/sandbox';
 import { subscribeEventContainer } from '../codec/subscribe-events';
 import { pushXml } from './push-xml';
@@ -86,7 +87,13 @@ interface PreparedPush {
  * `POST /__sandbox/push {…event fields, _duplicates?}` sends one message, retrying up to
  * `maxRetries` times when no HTTP 200 with an empty or `success` body arrives within `timeoutMs`.
  */
-export function createPushSender(opts: { appId: string; toUserName: string; now: () => number }) {
+export function createPushSender(opts: {
+  appId: string;
+  toUserName: string;
+  now: () => number;
+  /** Test-only chaos: pushes without `_duplicates` get its duplicates; every push its hold. */
+  chaos?: SimulatorChaos;
+}) {
   let config: PushConfig | null = null;
   let cipher: CallbackCipher | null = null;
   const recorded: PushAttempt[] = [];
@@ -216,7 +223,13 @@ export function createPushSender(opts: { appId: string; toUserName: string; now:
   async function push(input: unknown): Promise<PushResult> {
     const active = config;
     if (!active) throw new BadRequest('POST /__sandbox/push-config first');
-    const { fields, duplicates } = fieldsOf(input);
+    const parsed = fieldsOf(input);
+    const { fields } = parsed;
+    const plan = opts.chaos?.planEvent() ?? [0];
+    const explicit = typeof input === 'object' && input !== null && '_duplicates' in input;
+    const duplicates = explicit ? parsed.duplicates : plan.length - 1;
+    const hold = plan[0] ?? 0;
+    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
     const prepared = prepare(active, fields);
     nextPushId += 1;
     const pushId = nextPushId;

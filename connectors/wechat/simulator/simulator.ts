@@ -1,5 +1,7 @@
+import { type ChaosSettings, createSimulatorChaos, type SimulatorChaos } from '../../core/simulator/chaos';
 import { createSimulatorListener } from '../../core/simulator/listener';
 import { copyStats } from '../../core/simulator/request-stats';
+import { errorBody } from './errcodes';
 import { createFaultRegistry, type SimulatorFault } from './faults';
 import { createPushSender, type PushAttempt, type PushResult } from './push-sender';
 import { createRequestHandler, type SimulatorStats } from './server';
@@ -84,6 +86,13 @@ export interface WechatSimulator {
   push(fields: Record<string, unknown>): Promise<PushResult>;
   /** Every push attempt so far (most recent 1000). */
   pushAttempts(): PushAttempt[];
+  /**
+   * Test-only chaos (same body as `PUT /__sandbox/chaos`; `null` turns it off): errors answer errcode
+   * −1 (HTTP 200); `/cgi-bin/token` and `/cgi-bin/stable_token` are spared unless listed; pushes get
+   * duplicates and random holds.
+   */
+  chaos(options: Partial<ChaosSettings> | null): void;
+  readonly chaosControl: SimulatorChaos;
 }
 
 export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimulator {
@@ -99,18 +108,27 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     now: state.now,
     dailyQuota: opts.subscribeDailyQuota ?? 10_000_000,
   });
+  const timers = new Set<NodeJS.Timeout>();
+  const chaos = createSimulatorChaos(
+    {
+      errorAnswer: () => ({ status: 200, body: errorBody(-1) }),
+      sparedPaths: ['/cgi-bin/token', '/cgi-bin/stable_token'],
+    },
+    timers,
+  );
   const push = createPushSender({
+    chaos,
     appId: opts.appId,
     toUserName: opts.toUserName ?? 'gh_5im0123456789',
     now: state.now,
   });
   const faults = createFaultRegistry();
   const stats: SimulatorStats = { total: 0, byPath: {} };
-  const timers = new Set<NodeJS.Timeout>();
   const listener = createSimulatorListener(
     'WeChat',
     createRequestHandler({ state, subscribe, push, faults, stats, codeTtlSeconds, timers }),
     timers,
+    chaos,
   );
 
   return {
@@ -141,5 +159,10 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     },
     push: (fields) => push.push(fields),
     pushAttempts: () => push.attempts(),
+    chaos: (options) => {
+      if (options === null) chaos.clear();
+      else chaos.set(options);
+    },
+    chaosControl: chaos,
   };
 }

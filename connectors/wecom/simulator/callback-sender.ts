@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { buildXml, CallbackCipher } from '../../core/callback-cipher/index';
+import type { SimulatorChaos } from '../../core/simulator/chaos';
 
 /** Where the simulated corp pushes callbacks (the app's 接收消息 settings, path/90930). */
 export interface CallbackTarget {
@@ -60,6 +61,8 @@ export interface CallbackSenderOptions {
   maxRetries: number;
   /** Pause between attempts; the real interval is not documented. */
   retryDelayMs: number;
+  /** Test-only chaos: pushes without explicit `duplicate`/`delayMs` get its duplicates and holds. */
+  chaos?: SimulatorChaos;
 }
 
 /** Attempts kept for `GET /__sandbox/callbacks/attempts`; older ones are forgotten. */
@@ -194,9 +197,12 @@ export function createCallbackSender(opts: CallbackSenderOptions) {
         AgentID: String(opts.agentId),
         Encrypt: encrypted,
       });
-      await sleep(options.delayMs ?? 0);
+      const plan = opts.chaos?.planEvent() ?? [0];
+      await sleep(options.delayMs ?? plan[0] ?? 0);
+      const duplicates = options.duplicate ?? plan.length - 1;
       const deliveries: CallbackPushResult['deliveries'] = [];
-      for (let delivery = 0; delivery <= (options.duplicate ?? 0); delivery++) {
+      for (let delivery = 0; delivery <= duplicates; delivery++) {
+        if (delivery > 0 && options.duplicate === undefined) await sleep(plan[delivery] ?? 0);
         const timestamp = String(Math.floor(opts.now() / 1000));
         const nonce = digits(10);
         const signed = new URL(url);

@@ -1,3 +1,4 @@
+import { type ChaosSettings, createSimulatorChaos, type SimulatorChaos } from '../../core/simulator/chaos';
 import { createSimulatorListener } from '../../core/simulator/listener';
 import { copyStats } from '../../core/simulator/request-stats';
 import {
@@ -8,6 +9,7 @@ import {
   type CallbackVerifyResult,
   createCallbackSender,
 } from './callback-sender';
+import { errorBody } from './errcodes';
 import { createFaultRegistry, type WecomSimulatorFault } from './faults';
 import { createMessageBox, type MessageBox, type MessageLimits } from './messages';
 import type { WecomOrgFixture } from './org';
@@ -99,6 +101,13 @@ export interface WecomSimulator {
   ): Promise<CallbackPushResult>;
   /** Recorded callback attempts, oldest first. */
   callbackAttempts(pushId?: number): CallbackAttempt[];
+  /**
+   * Test-only chaos (same body as `PUT /__sandbox/chaos`; `null` turns it off): errors answer errcode
+   * −1 "system busy" (HTTP 200), `/cgi-bin/gettoken` is spared unless listed; pushes get duplicates
+   * and random holds.
+   */
+  chaos(options: Partial<ChaosSettings> | null): void;
+  readonly chaosControl: SimulatorChaos;
 }
 
 export function createWecomSimulator(opts: WecomSimulatorOptions): WecomSimulator {
@@ -123,7 +132,12 @@ export function createWecomSimulator(opts: WecomSimulatorOptions): WecomSimulato
     unlicensedUserIds: opts.unlicensedUserIds ?? [],
     limits: { perMemberPerMinute: 30, perMemberPerHour: 1000, ...opts.messageLimits },
   });
+  const chaos = createSimulatorChaos(
+    { errorAnswer: () => ({ status: 200, body: errorBody(-1) }), sparedPaths: ['/cgi-bin/gettoken'] },
+    timers,
+  );
   const callbacks = createCallbackSender({
+    chaos,
     corpId: opts.corpId,
     agentId,
     now: state.now,
@@ -136,6 +150,7 @@ export function createWecomSimulator(opts: WecomSimulatorOptions): WecomSimulato
     'WeCom',
     createRequestHandler({ state, faults, stats, limits, codeTtlSeconds, timers, messages, callbacks }),
     timers,
+    chaos,
   );
 
   return {
@@ -162,5 +177,10 @@ export function createWecomSimulator(opts: WecomSimulatorOptions): WecomSimulato
     verifyCallbackUrl: () => callbacks.verify(),
     pushEvent: (fields, options) => callbacks.push(fields, options),
     callbackAttempts: (pushId) => callbacks.attempts(pushId),
+    chaos: (options) => {
+      if (options === null) chaos.clear();
+      else chaos.set(options);
+    },
+    chaosControl: chaos,
   };
 }
