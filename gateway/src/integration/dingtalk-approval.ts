@@ -96,7 +96,7 @@ export function dingtalkApprovalSender(
         await links.record(KIND, id, p.taskId, p.caseId);
         return { outcome: 'delivered', reference: id };
       }
-      if (!existing || existing.state === 'closed') return { outcome: 'delivered' };
+      if (existing?.state !== 'open') return { outcome: 'delivered' };
       const instance = await client.getWorkflowInstance(existing.externalId);
       if (instance.status === 'RUNNING' || instance.status === 'NEW') {
         await client.terminateWorkflowInstance({
@@ -133,7 +133,8 @@ export function approvalDecisionHandler(deps: ApprovalDecisionDeps): (event: Inb
     const userid = typeof e.staffId === 'string' ? e.staffId : undefined;
     if (!instanceId || !userid) throw new PermanentInboxError('bad_payload');
     const link = await deps.links.byExternal(KIND, instanceId);
-    if (!link || link.state === 'closed') return; // not one of ours, or already settled
+    // Not one of ours, or this decision was applied already (a redelivery under another event id).
+    if (!link || link.state === 'applied') return;
     const instance = await deps.client.getWorkflowInstance(instanceId);
     const task = instance.tasks.find((t) => t.userId === userid && t.status === 'COMPLETED');
     const result = task?.result?.toUpperCase();
@@ -146,6 +147,16 @@ export function approvalDecisionHandler(deps: ApprovalDecisionDeps): (event: Inb
       else await deps.reject(staffId, link.localId, remark ?? '在钉钉审批中拒绝');
     } catch (error) {
       if (error instanceof AppError && error.status === 409) {
+        // First one wins: the DingTalk decision came too late. Say so to whoever took it there.
+        await deps.client.sendWorkNotification(
+          { userids: [userid] },
+          {
+            msgtype: 'text',
+            text: {
+              content: `您在钉钉审批「${instance.title}」中的${result === 'AGREE' ? '同意' : '拒绝'}未生效：该事项已在政务服务平台办理完毕，以平台结果为准。`,
+            },
+          },
+        );
         await deps.links.close(KIND, instanceId);
         return;
       }
@@ -153,6 +164,6 @@ export function approvalDecisionHandler(deps: ApprovalDecisionDeps): (event: Inb
         throw new PermanentInboxError('not_allowed');
       throw error;
     }
-    await deps.links.close(KIND, instanceId);
+    await deps.links.close(KIND, instanceId, 'applied');
   };
 }

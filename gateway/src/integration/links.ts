@@ -15,8 +15,11 @@ export interface IntegrationLink {
   /** Our task id (approvals) or node-instance id (OA steps). */
   localId: string;
   caseId: string;
-  /** `open` until the outside system reports a final state (or our side closed it). */
-  state: 'open' | 'closed';
+  /**
+   * `open` until settled: `applied` when the outside system's result was applied here, `closed` when
+   * our side settled it (decided in our pages, or the result was already there).
+   */
+  state: 'open' | 'closed' | 'applied';
   createdAt: number;
   updatedAt: number;
 }
@@ -66,7 +69,7 @@ const toLink = (r: LinkRow): IntegrationLink => ({
   externalId: r.external_id,
   localId: r.local_id,
   caseId: r.case_id,
-  state: r.state === 'closed' ? 'closed' : 'open',
+  state: r.state === 'closed' || r.state === 'applied' ? r.state : 'open',
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
 });
@@ -119,10 +122,10 @@ export class IntegrationLinks {
     return row ? toLink(row as LinkRow) : undefined;
   }
 
-  async close(kind: LinkKind, externalId: string): Promise<void> {
+  async close(kind: LinkKind, externalId: string, state: 'closed' | 'applied' = 'closed'): Promise<void> {
     await this.db
       .updateTable('integration_links')
-      .set({ state: 'closed', updated_at: this.now() })
+      .set({ state, updated_at: this.now() })
       .where('kind', '=', kind)
       .where('external_id', '=', externalId)
       .execute();

@@ -119,7 +119,8 @@ export function oaPushSender(
       const { externalId } = await system.connector.push({
         caseId: p.caseId,
         caseNumber: found.caseNumber,
-        title: `${serviceName(found.serviceCode)}（${found.caseNumber}）`,
+        // Adapters add the case number to the title themselves (their look-up key).
+        title: serviceName(found.serviceCode),
         serviceCode: found.serviceCode,
         template: department.template,
         initiator: department.initiator,
@@ -168,8 +169,10 @@ export function oaResultHandler(
       );
     } catch (error) {
       if (!(error instanceof AppError && error.status === 409)) throw error;
+      await links.close(linkKind(system), p.externalId);
+      return;
     }
-    await links.close(linkKind(system), p.externalId);
+    await links.close(linkKind(system), p.externalId, 'applied');
   };
 }
 
