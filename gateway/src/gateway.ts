@@ -535,6 +535,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     ...(wecomClient
       ? { wecom: { client: wecomClient, ...(wecomSimulator ? { simulator: wecomSimulator } : {}) } }
       : {}),
+    ...(simulator ? { wechatSimulator: simulator } : {}),
     oa,
     publicUrl: () => publicUrl,
     extra: {

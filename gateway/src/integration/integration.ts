@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '@gcrm/config';
 import type { CallbacksConfig } from '@gcrm/config/callbacks';
 import type { DingtalkClient, DingtalkSimulator } from '@gcrm/connectors/dingtalk';
+import type { WechatSimulator } from '@gcrm/connectors/wechat';
 import type { WecomClient, WecomSimulator } from '@gcrm/connectors/wecom';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
@@ -50,6 +51,8 @@ export interface IntegrationDeps {
   };
   dingtalk?: { client: DingtalkClient; simulator?: DingtalkSimulator; apiBase: string };
   wecom?: { client: WecomClient; simulator?: WecomSimulator };
+  /** The in-process WeChat simulator (its message push is pointed at our callback). */
+  wechatSimulator?: WechatSimulator;
   oa: OaSystems;
   /** Where the staff pages are (the gateway's public URL), known once it listens. */
   publicUrl: () => string;
@@ -82,7 +85,7 @@ const sandboxToken = () => randomBytes(12).toString('hex');
  */
 function withSandboxCallbacks(
   c: CallbacksConfig,
-  sims: { dingtalk: boolean; wecom: boolean },
+  sims: { dingtalk: boolean; wecom: boolean; wechat: boolean },
 ): CallbacksConfig {
   return {
     ...c,
@@ -91,6 +94,7 @@ function withSandboxCallbacks(
         ? { mode: 'http', http: { token: sandboxToken(), aesKey: sandboxKey() } }
         : c.dingtalk,
     ...(sims.wecom && !c.wecom ? { wecom: { token: sandboxToken(), aesKey: sandboxKey() } } : {}),
+    ...(sims.wechat && !c.wechat ? { wechat: { token: sandboxToken(), aesKey: sandboxKey() } } : {}),
   };
 }
 
@@ -158,6 +162,7 @@ export function createIntegration(deps: IntegrationDeps): Integration {
   const callbackSettings = withSandboxCallbacks(config.callbacks, {
     dingtalk: deps.dingtalk?.simulator !== undefined,
     wecom: deps.wecom?.simulator !== undefined,
+    wechat: deps.wechatSimulator !== undefined,
   });
   const callbacks = callbackRoutes({
     config: callbackSettings,
@@ -209,6 +214,16 @@ export function createIntegration(deps: IntegrationDeps): Integration {
           url: `${url}/callbacks/wecom`,
           token: callbackSettings.wecom.token,
           encodingAesKey: callbackSettings.wecom.aesKey,
+        });
+      }
+      if (deps.wechatSimulator && callbackSettings.wechat) {
+        deps.wechatSimulator.configurePush({
+          url: `${url}/callbacks/wechat`,
+          token: callbackSettings.wechat.token,
+          ...(callbackSettings.wechat.aesKey
+            ? { encodingAesKey: callbackSettings.wechat.aesKey, mode: 'safe' }
+            : { mode: 'plain' }),
+          format: 'json',
         });
       }
       for (const [id, sim] of deps.oa.simulators) {
