@@ -520,6 +520,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     cache: infra.cache,
     log,
     identities,
+    audit: (entry) => auditLog.append(entry),
     serviceName: (code) => catalog.get(code)?.definition.name ?? code,
     caseData: (caseId) => caseRecords.clearData(caseId),
     workflow,

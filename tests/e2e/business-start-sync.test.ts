@@ -223,6 +223,24 @@ describe(`企业开办 across DingTalk, WeCom and a Weaver OA (${dialect})`, () 
     );
     expect(sms.length).toBe(1);
 
+    // On the audit record: the decisions taken in DingTalk (as the staff who took them), the OA result,
+    // and the case's personal data going to the tax OA (field names only).
+    const auditor = await t.staffLogin('st-admin-audit');
+    const audit = async (action: string) =>
+      (await call(`${t.url}/api/v1/admin/audit?action=${action}&limit=500`, { token: auditor })).body.items as {
+        actorType: string;
+        actorId: string;
+        details: Record<string, unknown>;
+        objectId: string;
+      }[];
+    const viaDingtalk = (await audit('approveTask')).filter((r) => r.details?.channel === 'dingtalk');
+    expect(viaDingtalk.length).toBeGreaterThanOrEqual(3);
+    expect(viaDingtalk.every((r) => r.actorType === 'staff' && r.actorId.startsWith('st-amr-'))).toBe(true);
+    expect((await audit('automaticResult')).some((r) => r.actorId === 'oa:tax-e9')).toBe(true);
+    const transfer = (await audit('pii.transfer')).find((r) => r.objectId === caseId);
+    expect(transfer?.details).toMatchObject({ to: 'oa:tax-e9', department: 'tax' });
+    expect(JSON.stringify(transfer)).not.toContain('13912345678');
+
     // Nothing is stuck or dead.
     const dead = await call(`${t.url}/api/v1/admin/deliveries?status=dead`, { token: admin });
     expect(dead.body.items).toEqual([]);

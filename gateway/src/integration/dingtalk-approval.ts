@@ -1,4 +1,5 @@
 import { classifyDingtalkError, type DingtalkClient } from '@gcrm/connectors/dingtalk';
+import type { AuditEntry } from '../audit/audit.types';
 import { type InboxEvent, PermanentInboxError } from '../callbacks';
 import type { DeliveryRoute, DeliverySender } from '../delivery';
 import { AppError } from '../platform/errors';
@@ -118,6 +119,8 @@ export interface ApprovalDecisionDeps {
   staffOf: (userid: string) => Promise<string | undefined>;
   approve: (staffId: string, taskId: string, comment: string | null) => Promise<unknown>;
   reject: (staffId: string, taskId: string, comment: string) => Promise<unknown>;
+  /** Puts the decision on the audit record as the staff member's own, taken in DingTalk. */
+  audit: (entry: AuditEntry) => Promise<unknown>;
 }
 
 /**
@@ -142,10 +145,22 @@ export function approvalDecisionHandler(deps: ApprovalDecisionDeps): (event: Inb
     const staffId = await deps.staffOf(userid);
     if (!staffId) throw new PermanentInboxError('unknown_staff');
     const remark = typeof e.remark === 'string' && e.remark.trim() ? e.remark.trim().slice(0, 500) : null;
+    const record = (outcome: 'success' | 'failure', status: number) =>
+      deps.audit({
+        actorType: 'staff',
+        actorId: staffId,
+        action: result === 'AGREE' ? 'approveTask' : 'rejectTask',
+        objectType: 'approveTask',
+        objectId: link.localId,
+        result: outcome,
+        requestId: event.id,
+        details: { status, channel: 'dingtalk', processInstanceId: instanceId },
+      });
     try {
       if (result === 'AGREE') await deps.approve(staffId, link.localId, remark);
       else await deps.reject(staffId, link.localId, remark ?? '在钉钉审批中拒绝');
     } catch (error) {
+      if (error instanceof AppError) await record('failure', error.status);
       if (error instanceof AppError && error.status === 409) {
         // First one wins: the DingTalk decision came too late. Say so to whoever took it there.
         await deps.client.sendWorkNotification(
@@ -164,6 +179,7 @@ export function approvalDecisionHandler(deps: ApprovalDecisionDeps): (event: Inb
         throw new PermanentInboxError('not_allowed');
       throw error;
     }
+    await record('success', 200);
     await deps.links.close(KIND, instanceId, 'applied');
   };
 }

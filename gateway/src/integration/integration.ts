@@ -6,6 +6,7 @@ import type { WechatSimulator } from '@gcrm/connectors/wechat';
 import type { WecomClient, WecomSimulator } from '@gcrm/connectors/wecom';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import type { AuditEntry } from '../audit/audit.types';
 import {
   callbackRoutes,
   DingtalkStreamConsumer,
@@ -38,6 +39,8 @@ export interface IntegrationDeps {
   cache: Cache;
   log: Logger;
   identities: StaffIdentities;
+  /** Decisions and transfers that do not come through an API route go on the audit record here. */
+  audit: (entry: AuditEntry) => Promise<unknown>;
   serviceName: (code: string) => string;
   caseData: CaseDataOf;
   workflow: {
@@ -135,6 +138,7 @@ export function createIntegration(deps: IntegrationDeps): Integration {
           approve: (staffId, taskId, comment) =>
             deps.workflow.approve(staffId, taskId, comment ? { comment } : {}),
           reject: (staffId, taskId, comment) => deps.workflow.reject(staffId, taskId, { comment }),
+          audit: deps.audit,
         }),
       );
     }
@@ -145,11 +149,15 @@ export function createIntegration(deps: IntegrationDeps): Integration {
   }
   if (deps.oa.systems.size > 0) {
     routes.push(oaPushRoute(deps.oa));
-    senders.push(oaPushSender(deps.oa, links, deps.caseData, deps.serviceName));
+    senders.push(oaPushSender(deps.oa, links, deps.caseData, deps.serviceName, deps.audit));
     handlers.on(
       'oa:*',
       'result',
-      oaResultHandler(links, (id, outcome, note) => deps.workflow.automaticResult(id, outcome, note)),
+      oaResultHandler(
+        links,
+        (id, outcome, note) => deps.workflow.automaticResult(id, outcome, note),
+        deps.audit,
+      ),
     );
   }
   if (deps.extra) {

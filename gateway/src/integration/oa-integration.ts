@@ -1,4 +1,5 @@
 import { OaError, type OaStatus } from '@gcrm/connectors/oa';
+import type { AuditEntry } from '../audit/audit.types';
 import { type InboxEvent, type InboxService, PermanentInboxError } from '../callbacks';
 import { valueAt } from '../catalog/sensitive-paths';
 import type { DeliveryRoute, DeliverySender } from '../delivery';
@@ -87,6 +88,7 @@ export function oaPushSender(
   links: IntegrationLinks,
   caseData: CaseDataOf,
   serviceName: (code: string) => string,
+  audit: (entry: AuditEntry) => Promise<unknown>,
 ): DeliverySender {
   return {
     destination: 'oa.push',
@@ -116,6 +118,17 @@ export function oaPushSender(
                 : undefined;
         if (value !== undefined && value !== '') fields[oaField] = value;
       }
+      // Personal data leaves for another system: on the record first (which fields, never their values).
+      await audit({
+        actorType: 'system',
+        actorId: 'delivery',
+        action: 'pii.transfer',
+        objectType: 'case',
+        objectId: p.caseId,
+        result: 'success',
+        requestId: delivery.id,
+        details: { to: `oa:${p.system}`, department: p.department, fields: Object.keys(fields) },
+      });
       const { externalId } = await system.connector.push({
         caseId: p.caseId,
         caseNumber: found.caseNumber,
@@ -152,6 +165,7 @@ export function oaResultHandler(
     outcome: 'approved' | 'rejected',
     note: string | null,
   ) => Promise<void>,
+  audit: (entry: AuditEntry) => Promise<unknown>,
 ): (event: InboxEvent) => Promise<void> {
   return async (event) => {
     const system = event.source.slice(3);
@@ -161,6 +175,17 @@ export function oaResultHandler(
     if (p.state !== 'approved' && p.state !== 'rejected') return; // running, withdrawn: nothing to apply
     const link = await links.byExternal(linkKind(system), p.externalId);
     if (!link) throw new PermanentInboxError('unknown_document');
+    const record = (result: 'success' | 'failure', status: number) =>
+      audit({
+        actorType: 'system',
+        actorId: event.source,
+        action: 'automaticResult',
+        objectType: 'automaticResult',
+        objectId: link.localId,
+        result,
+        requestId: event.id,
+        details: { status, outcome: p.state, externalId: p.externalId },
+      });
     try {
       await automaticResult(
         link.localId,
@@ -169,9 +194,11 @@ export function oaResultHandler(
       );
     } catch (error) {
       if (!(error instanceof AppError && error.status === 409)) throw error;
+      await record('failure', 409);
       await links.close(linkKind(system), p.externalId);
       return;
     }
+    await record('success', 200);
     await links.close(linkKind(system), p.externalId, 'applied');
   };
 }
