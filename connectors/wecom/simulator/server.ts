@@ -26,6 +26,11 @@ export { MAX_BODY_BYTES };
 export interface RateLimits {
   /** Calls per minute per (corp, API) before 45009. */
   callsPerMinute: number;
+  /**
+   * Calls per second per (corp, API) before 45009; unset: no per-second limit. WeCom documents no
+   * per-second figure (platforms.md §3.3/§3.4): this models a deployment's gateway or a test's QPS cap.
+   */
+  callsPerSecond?: number;
 }
 
 interface WireRoute {
@@ -49,6 +54,10 @@ export interface HandlerDeps {
 export function createRequestHandler(deps: HandlerDeps) {
   const { state, faults } = deps;
   const minuteWindow = createSlidingWindow(deps.limits.callsPerMinute, 60_000, state.now);
+  const secondWindow =
+    deps.limits.callsPerSecond === undefined
+      ? undefined
+      : createSlidingWindow(deps.limits.callsPerSecond, 1000, state.now);
 
   const wire: Record<string, WireRoute> = {
     'GET /cgi-bin/gettoken': {
@@ -142,6 +151,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       const check = state.checkAccessToken(request.query.get('access_token'));
       if (check !== 0) return errorBody(check);
     }
+    if (secondWindow && !secondWindow.take(path)) return errorBody(45009);
     if (!minuteWindow.take(path)) return errorBody(45009);
     if (request.body === null) return errorBody(40058);
     const result = route.handle({ query: request.query, body: request.body });

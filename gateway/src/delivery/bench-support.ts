@@ -1,7 +1,8 @@
 /**
- * What `npm run bench:sync` needs: seed N outbox messages over M cases, run W delivery workers on
- * one database until every delivery is done, and report the time and any order violation. The
- * sender is an in-process sink (optionally slow), so the bench measures the queue, not a platform.
+ * Bench plumbing: seed N outbox messages over M cases (`npm run bench:sync` seeds with it and sends
+ * them to the WeCom simulator, tests/bench/sync), and {@link runDeliveryBench}: W delivery workers on
+ * one database until every delivery is done, with an in-process sink (optionally slow) as the sender,
+ * so that it measures the queue, not a platform.
  */
 import type { Db } from '../platform/db/database';
 import { migrate } from '../platform/db/migrate';

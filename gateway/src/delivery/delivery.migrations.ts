@@ -83,4 +83,15 @@ export const deliveryMigrations: Migrations = {
       await db.schema.createIndex('deliveries_admin').on('deliveries').columns(['status', 'id']).execute();
     },
   },
+  '2026112792_delivery_claim_index': {
+    async up(db) {
+      // The claim reads pending rows in sending order and stops at its limit: without this index it
+      // read every pending row and sorted them (tens of ms per claim with a few thousand pending).
+      await db.schema
+        .createIndex('deliveries_claim')
+        .on('deliveries')
+        .columns(['status', 'order_seq'])
+        .execute();
+    },
+  },
 };

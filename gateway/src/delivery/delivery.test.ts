@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { dialect } from '../../test/test-env';
 import { DeliveryAdmin } from './admin.service';
 import type { DeliveryRoute, DeliverySender } from './delivery.types';
+import { DeliveryStore, leaseToken } from './delivery-store';
 import {
   caseMessage,
   caseRoute,
@@ -251,6 +252,32 @@ describe(`failures (${dialect})`, () => {
     expect(parent).toMatchObject({ destination: 'wechat.subscribe', status: 'refused', attempts: 1 });
     expect(fallback).toMatchObject({ destination: 'sms', status: 'delivered', parent_id: parent!.id });
     expect(sms.effects[0]!.payload).toEqual({ caseId: 'c1', n: 0, because: 'refused' });
+  });
+
+  it('outcomes of concurrent sends are written together, each guarded by its lease', async () => {
+    await enqueue(
+      t,
+      ['c1', 'c2', 'c3', 'c4'].map((c) => caseMessage(c, 0)),
+    );
+    await worker([caseRoute()], []).routeOnce();
+    const store = new DeliveryStore(t.database.db);
+    const token = leaseToken('w');
+    const claimed = await store.claimDeliveries(token, Date.now(), 60_000, 10, ['test.sink']);
+    expect(claimed).toHaveLength(4);
+    const [a, b, c, d] = claimed;
+    const now = Date.now();
+    const results = await Promise.all([
+      store.record(token, a!.id, { status: 'delivered', attempts: 1, reference: 'r-a', updated_at: now }),
+      store.record(token, b!.id, { status: 'dead', attempts: 1, last_error: "x'; --", updated_at: now }),
+      store.record('someone-else', c!.id, { status: 'delivered', updated_at: now }),
+      store.record(token, d!.id, { next_attempt_at: now + 1000, updated_at: now }),
+    ]);
+    expect(results).toEqual([true, true, false, true]);
+    const byId = new Map((await rows(t)).map((r) => [r.id, r]));
+    expect(byId.get(a!.id)).toMatchObject({ status: 'delivered', reference: 'r-a', lease_owner: null });
+    expect(byId.get(b!.id)).toMatchObject({ status: 'dead', last_error: "x'; --" });
+    expect(byId.get(c!.id)).toMatchObject({ status: 'pending', lease_owner: token });
+    expect(byId.get(d!.id)).toMatchObject({ status: 'pending', lease_owner: null });
   });
 
   it('stop(): in-flight sends finish within the deadline, the others are released', async () => {

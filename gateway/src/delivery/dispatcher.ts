@@ -59,7 +59,16 @@ export class Dispatcher {
     return [...this.senders.keys()];
   }
 
-  async deliver(token: string, row: DeliveryRow, stopping: () => boolean): Promise<void> {
+  /**
+   * Sends `row` and records the outcome. `answered` is called once the destination has answered (or
+   * the send was put back), before the outcome is written: the caller may start another send then.
+   */
+  async deliver(
+    token: string,
+    row: DeliveryRow,
+    stopping: () => boolean,
+    answered: () => void = () => {},
+  ): Promise<void> {
     const sender = this.senders.get(row.destination)!;
     const classify = sender.classify ?? classifyByKind;
     const kindOf = (error: unknown) => safeClassify(classify, error);
@@ -73,10 +82,16 @@ export class Dispatcher {
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+    const done = () => {
+      this.limiter.finished(row.destination);
+      answered();
+    };
     let outcome: SendOutcome | undefined;
     try {
       outcome = await this.breakers.policy(row.destination, kindOf).execute(() => sender.send(toRecord(row)));
+      done();
     } catch (error) {
+      done();
       if (isBrokenCircuit(error)) {
         const until = this.breakers.blockedUntil(row.destination);
         await this.defer(token, row, Math.max(until - Date.now(), 100), row.last_error);
@@ -87,7 +102,7 @@ export class Dispatcher {
     }
     this.limiter.succeeded(row.destination);
     const now = this.options.now();
-    await this.store.settle(token, row.id, {
+    await this.store.record(token, row.id, {
       status: 'delivered',
       attempts: row.attempts + 1,
       reference: typeof outcome?.reference === 'string' ? outcome.reference.slice(0, 191) : null,
@@ -113,7 +128,7 @@ export class Dispatcher {
       }
       case 'retryable':
         if (attempts < this.options.backoff.maxAttempts) {
-          await this.store.settle(token, row.id, {
+          await this.store.record(token, row.id, {
             attempts,
             next_attempt_at: now + fullJitterDelay(attempts, this.options.backoff, this.options.random),
             last_error: failure.message,
@@ -125,7 +140,7 @@ export class Dispatcher {
       default:
         break;
     }
-    await this.store.settle(token, row.id, {
+    await this.store.record(token, row.id, {
       status: 'dead',
       attempts,
       last_error: failure.message,
@@ -141,7 +156,7 @@ export class Dispatcher {
   /** Back to pending in `waitMs`; not an attempt. */
   private async defer(token: string, row: DeliveryRow, waitMs: number, lastError: string | null) {
     const now = this.options.now();
-    await this.store.settle(token, row.id, {
+    await this.store.record(token, row.id, {
       next_attempt_at: now + Math.ceil(waitMs),
       last_error: lastError,
       updated_at: now,

@@ -13,18 +13,32 @@ export interface DestinationLimiterOptions {
   now?: () => number;
 }
 
+/**
+ * The window the hard limit is kept over. It counts from when each send was *answered* (sends still
+ * waiting count as now): a send's answer comes after it reached the platform, so however late the
+ * request left (a busy event loop, a slow network), no `qps + 1` calls reach it in one second.
+ */
+export const LIMIT_WINDOW_MS = 1005;
+
 interface Bucket {
   qps: number;
-  tokens: number;
-  refilledAt: number;
+  /** When the next send is due at the current rate (GCRA's theoretical arrival time). */
+  dueAt: number;
+  /** Sends granted and not yet {@link DestinationLimiter.finished}. */
+  unanswered: number;
+  /** When the recent sends were answered, oldest first (those older than the window are dropped). */
+  answeredAt: number[];
   /** 1 normally; halved by each rate-limit answer, regained on successes. */
   factor: number;
 }
 
 /**
- * A token bucket per destination (burst = one second of sends). A destination that answers
- * "rate limited" is paused for its `retryAfterMs` and its rate halved (down to a tenth), then the
- * rate creeps back by 5 % per successful send.
+ * Paced sends per destination: one every `1000 / qps` ms (a late send may catch up by half an
+ * interval), and never more than `qps` reaching the platform in any second: sends waiting for
+ * their answer plus those answered within {@link LIMIT_WINDOW_MS} stay under `qps` (report each
+ * send's end with {@link DestinationLimiter.finished}). A destination that answers "rate limited"
+ * is paused for its `retryAfterMs` and its rate halved (down to a tenth), then the rate creeps
+ * back by 5 % per successful send.
  */
 export class DestinationLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -37,24 +51,43 @@ export class DestinationLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  /** 0 when a send to `destination` may go now (its token is taken), else the milliseconds to wait. */
+  /**
+   * 0 when a send to `destination` may go now (its slot is taken: call {@link finished} when it
+   * ends), else the milliseconds to wait.
+   */
   async acquire(destination: string): Promise<number> {
     const now = this.now();
     const paused = this.pauses.get(destination) ?? 0;
     if (paused > now) return paused - now;
     const bucket = this.bucket(destination);
     if (!bucket) return 0;
-    const rate = bucket.qps * bucket.factor;
-    bucket.tokens = Math.min(bucket.qps, bucket.tokens + ((now - bucket.refilledAt) * rate) / 1000);
-    bucket.refilledAt = now;
-    if (bucket.tokens < 1) return Math.max(1, Math.ceil(((1 - bucket.tokens) * 1000) / rate));
-    bucket.tokens -= 1;
+    const interval = 1000 / (bucket.qps * bucket.factor);
+    const paceWait = bucket.dueAt - interval / 2 - now;
+    const limit = Math.max(1, Math.floor(bucket.qps));
+    const recent = bucket.answeredAt;
+    while (recent.length > 0 && recent[0]! <= now - LIMIT_WINDOW_MS) recent.shift();
+    // Sends that must leave the window before this one may go; unanswered ones leave last.
+    const over = bucket.unanswered + recent.length - limit + 1;
+    const windowWait =
+      over <= 0 ? 0 : over <= recent.length ? recent[over - 1]! + LIMIT_WINDOW_MS - now : interval / 2;
+    const wait = Math.max(paceWait, windowWait);
+    if (wait > 0) return Math.max(1, Math.ceil(wait));
     const shared = this.sharedLimiter(destination, bucket.qps);
     if (shared) {
       const decision = await shared.consume(destination);
       if (!decision.allowed) return decision.retryAfterSeconds * 1000;
     }
+    bucket.dueAt = Math.max(bucket.dueAt, now) + interval;
+    bucket.unanswered++;
     return 0;
+  }
+
+  /** A send granted by {@link acquire} ended (answered, failed, or not made). */
+  finished(destination: string): void {
+    const bucket = this.buckets.get(destination);
+    if (!bucket || bucket.unanswered === 0) return;
+    bucket.unanswered--;
+    bucket.answeredAt.push(this.now());
   }
 
   /** The destination said "too fast": no sends before `retryAfterMs` from now, and a lower rate after. */
@@ -63,7 +96,6 @@ export class DestinationLimiter {
     const bucket = this.bucket(destination);
     if (!bucket) return;
     bucket.factor = Math.max(0.1, bucket.factor / 2);
-    bucket.tokens = 0;
   }
 
   succeeded(destination: string): void {
@@ -82,7 +114,7 @@ export class DestinationLimiter {
     if (!bucket) {
       const qps = this.options.qps[destination];
       if (qps === undefined || !(qps > 0)) return undefined;
-      bucket = { qps, tokens: qps, refilledAt: this.now(), factor: 1 };
+      bucket = { qps, dueAt: this.now(), unanswered: 0, answeredAt: [], factor: 1 };
       this.buckets.set(destination, bucket);
     }
     return bucket;

@@ -38,13 +38,15 @@ export class OutboxRouter {
   /** Routes one batch of due messages; returns how many messages it handled. */
   async routeOnce(): Promise<number> {
     const token = leaseToken(this.options.owner);
+    const rows = await this.store.claimOutbox(
+      token,
+      this.options.now(),
+      this.options.leaseMs,
+      this.options.batchSize,
+    );
+    if (rows.length === 0) return 0;
+    let settled = false;
     try {
-      const rows = await this.store.claimOutbox(
-        token,
-        this.options.now(),
-        this.options.leaseMs,
-        this.options.batchSize,
-      );
       const routed: string[] = [];
       const deliveries: NewDelivery[] = [];
       for (const row of rows) {
@@ -74,10 +76,11 @@ export class OutboxRouter {
         }
       }
       // Lost leases (this instance stalled past them) leave the batch to whoever holds them now.
-      await this.store.markRouted(token, routed, deliveries, this.options.now());
+      settled = await this.store.markRouted(token, routed, deliveries, this.options.now());
       return rows.length;
     } finally {
-      await this.store.releaseOutbox([token]);
+      // Every row of the claim was marked routed or failed (each clears its lease) unless this failed.
+      if (!settled) await this.store.releaseOutbox([token]);
     }
   }
 

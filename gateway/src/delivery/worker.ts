@@ -4,6 +4,7 @@ import { describeUnexpected } from '../platform/logger';
 import type { RateLimiterFactory } from '../platform/ratelimit/rate-limit';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { type BreakerOptions, type BreakerState, DEFAULT_BREAKER, DestinationBreakers } from './breakers';
+import type { DeliveryRow } from './delivery.migrations';
 import type { DeliveryRoute, DeliverySender } from './delivery.types';
 import { DeliveryStore, leaseToken } from './delivery-store';
 import { Dispatcher } from './dispatcher';
@@ -15,9 +16,12 @@ export interface DeliveryWorkerOptions {
   name: string;
   /** Wait between rounds that found nothing to do. Default 500 ms. */
   pollIntervalMs?: number;
-  /** Rows claimed per round (outbox messages and deliveries). Default 50. */
+  /**
+   * Rows claimed per round (outbox messages and deliveries). Default 50. Claimed deliveries wait in
+   * this instance's queue for a free send slot: one claim query feeds many sends.
+   */
   batchSize?: number;
-  /** Sends in flight at once in this instance. Default 8. */
+  /** Sends in flight (waiting for their destination's answer) at once in this instance. Default 8. */
   concurrency?: number;
   /** How long a claim holds a row; a crashed instance's rows come back after it. Default 60 s. */
   leaseMs?: number;
@@ -56,9 +60,16 @@ export class DeliveryWorker {
   private readonly router: OutboxRouter;
   private readonly dispatcher: Dispatcher;
   private readonly breakers: DestinationBreakers;
+  /** Sends and the writing of their outcomes. */
   private readonly inFlight = new Set<Promise<void>>();
-  /** Claim tokens with sends still in flight (released on stop). */
+  /** Sends waiting for their destination's answer (what `concurrency` limits). */
+  private sending = 0;
+  /** Claimed deliveries waiting for a send slot, in claim order (heads of their orderKeys only). */
+  private readonly queue: { token: string; row: DeliveryRow }[] = [];
+  /** Claim tokens with rows queued or in flight (released on stop). */
   private readonly tokens = new Map<string, number>();
+  /** When routing last found nothing (routing is then polled, not run on every finished send). */
+  private idleRouteAt = Number.NEGATIVE_INFINITY;
   private readonly o: Required<
     Pick<
       DeliveryWorkerOptions,
@@ -123,6 +134,7 @@ export class DeliveryWorker {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    this.queue.length = 0;
     if (this.inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -163,40 +175,82 @@ export class DeliveryWorker {
     return this.router.routeOnce();
   }
 
-  /** Claims due deliveries for the free send slots and starts sending them; returns how many. */
+  /**
+   * Starts sends for the free slots from this instance's queue of claimed deliveries, first claiming
+   * up to `batchSize` more when fewer than `concurrency` are queued; returns how many started.
+   */
   async dispatchOnce(): Promise<number> {
-    const free = Math.min(this.o.concurrency - this.inFlight.size, this.o.batchSize);
+    let free = this.o.concurrency - this.sending;
     if (free <= 0) return 0;
+    // Claim before the queue runs dry, so that a claim query feeds many sends.
+    if (this.queue.length < this.o.concurrency) {
+      await this.claim(Math.max(this.o.batchSize, free) - this.queue.length);
+    }
+    let started = 0;
+    // A queued row whose lease is half gone is left to run out: it comes back to whoever claims it then.
+    const fresh = this.o.now() + this.o.leaseMs / 2;
+    while (free > 0 && this.queue.length > 0) {
+      const { token, row } = this.queue.shift()!;
+      if (Number(row.lease_until) < fresh) {
+        this.release(token);
+        continue;
+      }
+      this.send(token, row);
+      free--;
+      started++;
+    }
+    return started;
+  }
+
+  private async claim(limit: number): Promise<void> {
+    if (limit <= 0) return;
     const token = leaseToken(this.o.name);
     const rows = await this.store.claimDeliveries(
       token,
       this.o.now(),
       this.o.leaseMs,
-      free,
+      limit,
       this.dispatcher.open(),
     );
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return;
     this.tokens.set(token, rows.length);
-    for (const row of rows) {
-      const sending: Promise<void> = this.dispatcher
-        .deliver(token, row, () => this.stopped)
-        .catch((error) => {
-          // The lease runs out and the row is claimed again.
-          this.options.log?.error(
-            { deliveryId: row.id, err: describeUnexpected(error) },
-            'delivery: recording the outcome failed',
-          );
-        })
-        .finally(() => {
-          this.inFlight.delete(sending);
-          const left = (this.tokens.get(token) ?? 1) - 1;
-          if (left === 0) this.tokens.delete(token);
-          else this.tokens.set(token, left);
-          this.wake?.();
-        });
-      this.inFlight.add(sending);
-    }
-    return rows.length;
+    for (const row of rows) this.queue.push({ token, row });
+  }
+
+  private send(token: string, row: DeliveryRow): void {
+    this.sending++;
+    let answered = false;
+    // The slot is free once the destination answered: the outcome is written in the background
+    // (group commit), and the row stays leased, so its orderKey's next delivery waits for it.
+    const answer = () => {
+      if (answered) return;
+      answered = true;
+      this.sending--;
+      this.wake?.();
+    };
+    const sending: Promise<void> = this.dispatcher
+      .deliver(token, row, () => this.stopped, answer)
+      .catch((error) => {
+        // The lease runs out and the row is claimed again.
+        this.options.log?.error(
+          { deliveryId: row.id, err: describeUnexpected(error) },
+          'delivery: recording the outcome failed',
+        );
+      })
+      .finally(() => {
+        answer();
+        this.inFlight.delete(sending);
+        this.release(token);
+        this.wake?.();
+      });
+    this.inFlight.add(sending);
+  }
+
+  /** One row of `token` is done with (sent, or dropped from the queue). */
+  private release(token: string): void {
+    const left = (this.tokens.get(token) ?? 1) - 1;
+    if (left === 0) this.tokens.delete(token);
+    else this.tokens.set(token, left);
   }
 
   /** Resolves when every send started so far has finished. */
@@ -212,13 +266,18 @@ export class DeliveryWorker {
     while (!this.stopped) {
       let worked = 0;
       try {
-        worked = await this.routeOnce();
+        // Routing runs every round while it finds messages, otherwise once per poll interval.
+        if (this.o.now() - this.idleRouteAt >= this.o.pollIntervalMs) {
+          const routed = await this.routeOnce();
+          this.idleRouteAt = routed > 0 ? Number.NEGATIVE_INFINITY : this.o.now();
+          worked += routed;
+        }
         worked += await this.dispatchOnce();
       } catch (error) {
         this.options.log?.error({ err: describeUnexpected(error) }, 'delivery: round failed');
       }
       if (this.stopped) return;
-      if (worked === 0 || this.inFlight.size >= this.o.concurrency) await this.idle();
+      if (worked === 0 || this.sending >= this.o.concurrency) await this.idle();
     }
   }
 
