@@ -20,6 +20,8 @@ export interface JobDefinition {
 }
 
 export interface JobContext {
+  /** This run's id (its `job_runs` row): reports the job writes (drift found) refer to it. */
+  readonly runId: string;
   /** Aborted on shutdown: finish the current batch, report a checkpoint and return. */
   readonly signal: AbortSignal;
   /** Where the last unfinished run of this job stopped (its last reported checkpoint), if any. */

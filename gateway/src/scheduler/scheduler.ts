@@ -214,6 +214,7 @@ export class Scheduler {
     try {
       const checkpoint = await this.runs.resumePoint(job.name);
       const ctx: JobContext = {
+        runId: claim.runId,
         signal: controller.signal,
         checkpoint,
         reason: reason ?? 'scheduled',
