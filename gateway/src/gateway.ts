@@ -132,6 +132,10 @@ import { createInfrastructure } from './platform/infrastructure';
 import { createLogger, describeUnexpected } from './platform/logger';
 import { outboxMigrations } from './platform/outbox/outbox';
 import { createAjv } from './platform/validation/ajv';
+import { deadlinesJob } from './reconcile/deadlines';
+import { driftMigrations } from './reconcile/drift';
+import { driftRoutes } from './reconcile/drift.routes';
+import { redriveJob } from './reconcile/redrive';
 import { RightsRepository, RightsService, rightsMigrations, rightsRoutes } from './rights';
 import {
   JobRunsRepository,
@@ -212,6 +216,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     inboxMigrations,
     integrationMigrations,
     notificationMigrations,
+    driftMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -521,6 +526,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     log,
     identities,
     audit: (entry) => auditLog.append(entry),
+    admins: () => org.holdersOf('system-admin'),
+    jobTitle: (job) => scheduler.titleOf(job) ?? job,
     serviceName: (code) => catalog.get(code)?.definition.name ?? code,
     caseData: (caseId) => caseRecords.clearData(caseId),
     workflow,
@@ -562,6 +569,15 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     },
   });
   integration.registerJobs(scheduler);
+  scheduler.register(
+    redriveJob({
+      db,
+      inbox: integration.inbox,
+      destinations: () => integration.senders.map((x) => x.destination),
+    }),
+  );
+  scheduler.register(deadlinesJob(() => timers.tick()));
+  driftRoutes(api, db);
   integration.adminRoutes(api);
   // Delivery of outbox messages to the outside systems (one worker per instance, leases across them).
   const deliveries = new DeliveryWorker(db, integration.routes, integration.senders, {

@@ -350,6 +350,8 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
         'POST /api/v1/staff/data-requests/{id}/decide',
         'GET /api/v1/admin/jobs',
         'GET /api/v1/admin/jobs/{name}/runs',
+        'GET /api/v1/admin/reconcile/drift',
+        'GET /api/v1/admin/reconcile/runs/{id}',
         'POST /api/v1/admin/jobs/{name}/run',
         'GET /api/v1/admin/deliveries',
         'GET /api/v1/admin/deliveries/stats',

@@ -116,4 +116,6 @@ export const MATRIX: Record<string, string> = {
   replayDeliveries: SYSADMIN,
   listInboxEvents: SYSADMIN,
   retryInboxEvent: SYSADMIN,
+  listDrift: SYSADMIN,
+  driftReport: SYSADMIN,
 };

@@ -100,11 +100,19 @@ export function dingtalkApprovalSender(
       if (existing?.state !== 'open') return { outcome: 'delivered' };
       const instance = await client.getWorkflowInstance(existing.externalId);
       if (instance.status === 'RUNNING' || instance.status === 'NEW') {
-        await client.terminateWorkflowInstance({
-          processInstanceId: existing.externalId,
-          operatingUserId: instance.originatorUserId,
-          remark: '该事项已在政务服务平台办理',
-        });
+        try {
+          await client.terminateWorkflowInstance({
+            processInstanceId: existing.externalId,
+            operatingUserId: instance.originatorUserId,
+            remark: '该事项已在政务服务平台办理',
+          });
+        } catch (error) {
+          // Decided in DingTalk between our read and the terminate (DingTalk refuses to terminate an
+          // instance that is no longer running): it is closed all the same; its decision, when it
+          // comes, is "already done". Anything else is a real failure.
+          const now = await client.getWorkflowInstance(existing.externalId);
+          if (now.status === 'RUNNING' || now.status === 'NEW') throw error;
+        }
       }
       await links.close(KIND, existing.externalId);
       return { outcome: 'delivered', reference: existing.externalId };

@@ -63,3 +63,48 @@ export function dingtalkNotifySender(client: DingtalkClient, staffPagesBase: () 
     },
   };
 }
+
+interface DriftMessage {
+  job: string;
+  runId: string;
+  repaired: number;
+  needsPerson: number;
+  kinds: string;
+}
+
+/**
+ * A reconcile run that found drift tells the 系统管理员 on DingTalk: counts per kind, what was
+ * repaired, what needs a person, with a link to the drift report.
+ */
+export function dingtalkDriftRoute(
+  admins: () => readonly string[],
+  usersOf: (staffIds: string[]) => Promise<string[]>,
+  jobTitle: (job: string) => string,
+): DeliveryRoute {
+  return {
+    name: 'dingtalk-drift',
+    topics: ['reconcile.drift'],
+    plan: async (message) => {
+      const m = message.payload as unknown as DriftMessage;
+      const userIds = await usersOf([...admins()]);
+      if (userIds.length === 0) return [];
+      const payload: NotifyPayload = {
+        userIds,
+        title:
+          m.needsPerson > 0
+            ? `【对账】${jobTitle(m.job)}：${m.needsPerson} 项需人工处理`
+            : `【对账】${jobTitle(m.job)}`,
+        text: `本次对账已自动修复 ${m.repaired} 项，需人工处理 ${m.needsPerson} 项（${m.kinds}）。`,
+        detailPath: `/admin/reconcile/runs/${m.runId}`,
+      };
+      return [
+        {
+          destination: 'dingtalk.notify',
+          key: `drift:${m.runId}`,
+          orderKey: `drift:${m.runId}`,
+          payload: payload as unknown as Record<string, unknown>,
+        },
+      ];
+    },
+  };
+}

@@ -22,7 +22,7 @@ import type { Db } from '../platform/db/database';
 import type { RouteDefiner } from '../platform/http/route';
 import type { Scheduler } from '../scheduler';
 import { approvalDecisionHandler, dingtalkApprovalRoute, dingtalkApprovalSender } from './dingtalk-approval';
-import { dingtalkNotifyRoute, dingtalkNotifySender } from './dingtalk-notify';
+import { dingtalkDriftRoute, dingtalkNotifyRoute, dingtalkNotifySender } from './dingtalk-notify';
 import { dingtalkTodoRoute, dingtalkTodoSender } from './dingtalk-todo';
 import { IntegrationLinks } from './links';
 import { type CaseDataOf, oaPollJob, oaPushRoute, oaPushSender, oaResultHandler } from './oa-integration';
@@ -39,6 +39,9 @@ export interface IntegrationDeps {
   cache: Cache;
   log: Logger;
   identities: StaffIdentities;
+  /** Who hears of reconcile drift (the 系统管理员), and a job's zh-CN title. */
+  admins?: () => readonly string[];
+  jobTitle?: (job: string) => string;
   /** Decisions and transfers that do not come through an API route go on the audit record here. */
   audit: (entry: AuditEntry) => Promise<unknown>;
   serviceName: (code: string) => string;
@@ -121,6 +124,7 @@ export function createIntegration(deps: IntegrationDeps): Integration {
       (await deps.identities.identitiesOf(staffId)).find((i) => i.provider === 'dingtalk')?.union_id ??
       undefined;
     routes.push(dingtalkTodoRoute(unionIdOf, deps.serviceName), dingtalkNotifyRoute(users, deps.serviceName));
+    if (deps.admins) routes.push(dingtalkDriftRoute(deps.admins, users, deps.jobTitle ?? ((job) => job)));
     senders.push(dingtalkTodoSender(client, deps.publicUrl), dingtalkNotifySender(client, deps.publicUrl));
     const processCode =
       config.dingtalk?.approvalProcessCode ??

@@ -126,6 +126,12 @@ export class OrgDirectory {
     return this.snapshot.roles.get(staffId)?.get(dept) ?? EMPTY;
   }
 
+  /** Active staff holding `role` in any department, sorted (e.g. the 系统管理员 who get drift reports). */
+  holdersOf(role: string): readonly string[] {
+    const ids = [...this.snapshot.allRoles].filter(([, roles]) => roles.includes(role)).map(([id]) => id);
+    return freeze(ids.sort());
+  }
+
   /** Whether the staff member holds `role` in `dept`, or in any department when `dept` is omitted. */
   hasRole(staffId: string, role: string, dept?: string): boolean {
     return this.rolesOf(staffId, dept).includes(role);

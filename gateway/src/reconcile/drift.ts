@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../platform/db/database';
+import { isUniqueViolation } from '../platform/db/db-errors';
 import type { Migrations } from '../platform/db/migrate';
 import { tableEnd } from '../platform/db/migrate';
+import { inTransaction } from '../platform/db/transaction';
+import { OutboxWriter } from '../platform/outbox/outbox';
 import type { JobOutcome } from '../scheduler';
 
 /**
@@ -108,6 +111,36 @@ export class DriftRecorder {
       .execute();
   }
 
+  /**
+   * Tells the responsible administrators (topic `reconcile.drift`, carried to their DingTalk by the
+   * integration): once per run, with counts only.
+   */
+  private async announce(): Promise<void> {
+    const kinds = Object.entries(this.summary.byKind)
+      .map(([kind, n]) => `${kind} ${n.repaired + n.needs_person}`)
+      .join('，');
+    const message = {
+      topic: 'reconcile.drift',
+      aggregateType: 'job_run',
+      aggregateId: this.runId,
+      dedupeKey: `reconcile.drift:${this.runId}`,
+      payload: {
+        job: this.job,
+        runId: this.runId,
+        repaired: this.summary.repaired,
+        needsPerson: this.summary.needsPerson,
+        kinds,
+      },
+    };
+    const writer = new OutboxWriter(this.db);
+    try {
+      await inTransaction(this.db, (tx) => writer.enqueueAll(tx, [message], this.now()));
+    } catch (error) {
+      // Announced already (the outcome was asked for twice): once per run is enough.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+
   get totals(): DriftSummary {
     return structuredClone(this.summary);
   }
@@ -118,6 +151,7 @@ export class DriftRecorder {
    */
   async outcome(counts: Record<string, number> = {}, checkpoint?: string | null): Promise<JobOutcome> {
     await this.flush();
+    if (this.summary.repaired + this.summary.needsPerson > 0) await this.announce();
     const all: Record<string, number> = {
       ...counts,
       repaired: this.summary.repaired,

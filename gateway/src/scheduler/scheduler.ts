@@ -66,6 +66,11 @@ export class Scheduler {
     this.jobs.set(job.name, { job, schedule: this.config.jobs[job.name] });
   }
 
+  /** The zh-CN title of a registered job. */
+  titleOf(name: string): string | undefined {
+    return this.jobs.get(name)?.job.title;
+  }
+
   /** Starts the schedules, first running the missed fires of jobs whose policy says so. */
   async start(): Promise<void> {
     // Runs left `running` by a crashed instance: failed, so that the next run resumes from their checkpoint.
