@@ -133,6 +133,7 @@ import { createLogger, describeUnexpected } from './platform/logger';
 import { outboxMigrations } from './platform/outbox/outbox';
 import { createAjv } from './platform/validation/ajv';
 import { deadlinesJob } from './reconcile/deadlines';
+import { dingtalkTodoReconcileJob } from './reconcile/dingtalk-todos';
 import { driftMigrations } from './reconcile/drift';
 import { driftRoutes } from './reconcile/drift.routes';
 import { redriveJob } from './reconcile/redrive';
@@ -577,6 +578,19 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     }),
   );
   scheduler.register(deadlinesJob(() => timers.tick()));
+  if (dingtalkClient) {
+    scheduler.register(
+      dingtalkTodoReconcileJob({
+        db,
+        client: dingtalkClient,
+        unionIdOf: async (staffId) =>
+          (await identities.identitiesOf(staffId)).find((i) => i.provider === 'dingtalk')?.union_id ??
+          undefined,
+        serviceName: (code) => catalog.get(code)?.definition.name ?? code,
+        staffPagesBase: () => publicUrl,
+      }),
+    );
+  }
   driftRoutes(api, db);
   integration.adminRoutes(api);
   // Delivery of outbox messages to the outside systems (one worker per instance, leases across them).

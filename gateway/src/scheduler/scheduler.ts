@@ -88,7 +88,7 @@ export class Scheduler {
         noOverlap: true,
         distributed: true,
         runCoordinator: coordinator,
-        distributedLease: job.maxRunMs ?? DEFAULT_MAX_RUN_MS,
+        distributedLease: schedule.maxRunMs ?? job.maxRunMs ?? DEFAULT_MAX_RUN_MS,
         suppressMissedWarning: true,
         unref: true,
         logger: this.cronLog,
@@ -153,7 +153,14 @@ export class Scheduler {
     const entry = this.jobs.get(name);
     if (!entry) return undefined;
     const slot = this.now();
-    if (!(await this.claim(entry.job, slot, 'manual', entry.job.maxRunMs ?? DEFAULT_MAX_RUN_MS)))
+    if (
+      !(await this.claim(
+        entry.job,
+        slot,
+        'manual',
+        entry.schedule?.maxRunMs ?? entry.job.maxRunMs ?? DEFAULT_MAX_RUN_MS,
+      ))
+    )
       return 'busy';
     const runId = this.claimed.get(this.key(entry.job, slot))!.runId;
     void this.runClaimed(entry.job, slot, 'manual');
@@ -263,7 +270,14 @@ export class Scheduler {
     // Fires are minute-aligned for every schedule this policy applies to (seconds patterns do not catch up).
     while (at > floor && !task.match(new Date(at))) at -= minute;
     if (at <= floor || last === null) return; // nothing missed, or never ran here before: wait for the schedule
-    if (await this.claim(entry.job, at, 'catch-up', entry.job.maxRunMs ?? DEFAULT_MAX_RUN_MS)) {
+    if (
+      await this.claim(
+        entry.job,
+        at,
+        'catch-up',
+        entry.schedule?.maxRunMs ?? entry.job.maxRunMs ?? DEFAULT_MAX_RUN_MS,
+      )
+    ) {
       this.log.info({ job: entry.job.name, slot: new Date(at).toISOString() }, 'running a missed job fire');
       void this.runClaimed(entry.job, at, 'catch-up');
     }
