@@ -54,6 +54,16 @@ export interface OaStatus {
   raw?: unknown;
 }
 
+/**
+ * One bucket of a reconcile checksum: how many documents fall in the bucket and the XOR of
+ * `CRC32(externalId + ':' + state)` over them (IEEE CRC-32 of the UTF-8 bytes, unsigned 32-bit).
+ * A document's bucket is `CRC32(externalId) mod buckets`.
+ */
+export interface OaBucketChecksum {
+  count: number;
+  xor: number;
+}
+
 /** One OA as the gateway sees it. */
 export interface OaConnector {
   /** `weaver` | `seeyon` | `landray` | `generic:<name>`: stable, used in logs and metrics. */
@@ -64,6 +74,23 @@ export interface OaConnector {
   status(externalId: string): Promise<OaStatus>;
   /** Pages through cases the OA holds for our integration (for reconciliation). */
   list?(cursor?: string): Promise<{ items: OaStatus[]; next?: string }>;
+  /**
+   * Optional (generic protocol): per-bucket checksums over every document the OA holds for our
+   * integration, index = bucket (`CRC32(externalId) mod buckets`). Lets reconciliation skip unchanged
+   * buckets without reading rows. Adapters without it are reconciled from {@link OaConnector.list}
+   * or, lacking that too, by one {@link OaConnector.status} per document.
+   */
+  checksums?(buckets: number): Promise<OaBucketChecksum[]>;
+  /**
+   * Optional (generic protocol): the documents of one bucket in ascending `externalId` order (byte
+   * order), a page at a time; `cursor` is the last `externalId` of the previous page.
+   */
+  listBucket?(
+    bucket: number,
+    buckets: number,
+    cursor?: string,
+    limit?: number,
+  ): Promise<{ items: OaStatus[]; next?: string }>;
   /** True when the OA posts results to our callback by itself; otherwise the gateway polls `status`. */
   readonly pushesResults: boolean;
 }

@@ -81,4 +81,66 @@ describe(`DingTalk todos for workflow tasks (${dialect})`, () => {
     const dead = await call(`${t.url}/api/v1/admin/deliveries?status=dead`, { token: admin });
     expect(dead.body.items).toEqual([]);
   });
+
+  it('completes the todo in the first candidate’s list when a colleague claimed and decided the task', async () => {
+    const citizen = await t.login();
+    const submitted = await call(`${t.url}/api/v1/cases`, {
+      token: citizen.accessToken,
+      headers: { 'idempotency-key': randomUUID() },
+      body: validApplication(),
+    });
+    const other = await t.staffLogin('st-hrss-clerk-2');
+    const task = (await call(`${t.url}/api/v1/staff/tasks`, { token: other })).body.items.find(
+      (i: { caseId: string }) => i.caseId === submitted.body.id,
+    );
+    await eventually(
+      () => todosOf('u-mayor'),
+      (list) => list.some((x) => x.sourceId === task.id),
+    );
+    expect(
+      (await call(`${t.url}/api/v1/staff/tasks/${task.id}/approve`, { token: other, body: {} })).status,
+    ).toBe(200);
+    const done = await eventually(
+      () => todosOf('u-mayor'),
+      (list) => list.some((x) => x.sourceId === task.id && x.done),
+    );
+    expect(done.filter((x) => x.sourceId === task.id)).toEqual([expect.objectContaining({ done: true })]);
+  });
+
+  it('hands the todo over with a transferred task: done for the previous holder, new for the new one', async () => {
+    const citizen = await t.login();
+    const submitted = await call(`${t.url}/api/v1/cases`, {
+      token: citizen.accessToken,
+      headers: { 'idempotency-key': randomUUID() },
+      body: validApplication(),
+    });
+    const clerk = await t.staffLogin('st-hrss-clerk-1');
+    const task = (await call(`${t.url}/api/v1/staff/tasks`, { token: clerk })).body.items.find(
+      (i: { caseId: string }) => i.caseId === submitted.body.id,
+    );
+    expect(
+      (await call(`${t.url}/api/v1/staff/tasks/${task.id}/claim`, { token: clerk, body: {} })).status,
+    ).toBe(200);
+    const moved = await call(`${t.url}/api/v1/staff/tasks/${task.id}/transfer`, {
+      token: clerk,
+      body: { to: 'st-hrss-clerk-2', comment: '请同事协助办理' },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const other = await t.staffLogin('st-hrss-clerk-2');
+    const newTask = (await call(`${t.url}/api/v1/staff/tasks`, { token: other })).body.items.find(
+      (i: { caseId: string }) => i.caseId === submitted.body.id,
+    );
+    expect(newTask.id).not.toBe(task.id);
+    await eventually(
+      () => todosOf('u-mayor'),
+      (list) => list.some((x) => x.sourceId === task.id && x.done),
+    );
+    const theirs = await eventually(
+      () => todosOf('u-zhangwei'),
+      (list) => list.some((x) => x.sourceId === newTask.id),
+    );
+    expect(theirs.filter((x) => x.sourceId === newTask.id)).toEqual([
+      expect.objectContaining({ done: false }),
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { OaError } from '../errors';
-import type { OaConnector, OaState, OaStatus } from '../port';
+import type { OaBucketChecksum, OaConnector, OaState, OaStatus } from '../port';
 import { createOaHttp, httpStatusError, parseJsonObject, type RawResponse } from '../shared/http';
 import type { GenericOaConfig } from './generic-config';
 import { signGenericOaRequest } from './signature';
@@ -28,6 +28,10 @@ export function readGenericStatus(value: unknown): OaStatus | null {
  * - `GET {base}/cases/{externalId}` → `{externalId, caseId, state, finishedAt?, opinion?, approver?}`;
  *   404 `{code:"NOT_FOUND"}` reads as state `unknown`.
  * - `GET {base}/cases?cursor=` → `{items: [...], next?}`.
+ * - Reconciliation (`reconcile.ts` has the formulas): `POST {base}/reconcile/checksums {buckets}` →
+ *   `{buckets, items: [{count, xor}, …]}` (one per bucket, index = bucket), and
+ *   `GET {base}/reconcile/documents?buckets=B&bucket=n&limit=&cursor=` → `{items: [...], next?}`, the
+ *   bucket's documents in ascending `externalId` byte order, `next` = the last `externalId` sent.
  * - Errors: JSON `{code, message}`; 429 (with `Retry-After`) → rateLimited, 5xx → retryable, other 4xx
  *   → permanent. Every request is signed (`signature.ts`); results come back by callback.
  */
@@ -97,6 +101,32 @@ export function createGenericOaConnector(config: GenericOaConfig): OaConnector {
       const path = cursor === undefined ? '/cases' : `/cases?cursor=${encodeURIComponent(cursor)}`;
       const body = json('/cases', await call('GET', path));
       if (!Array.isArray(body.items)) throw new OaError(system, 'retryable', 'BAD_RESPONSE', '/cases');
+      const items = body.items.map(readGenericStatus).filter((s): s is OaStatus => s !== null);
+      return typeof body.next === 'string' && body.next !== '' ? { items, next: body.next } : { items };
+    },
+    async checksums(buckets) {
+      const path = '/reconcile/checksums';
+      const body = json(path, await call('POST', path, { buckets }));
+      const items = body.items;
+      if (body.buckets !== buckets || !Array.isArray(items) || items.length !== buckets)
+        throw new OaError(system, 'retryable', 'BAD_RESPONSE', path);
+      return items.map((item): OaBucketChecksum => {
+        const { count, xor } = (item ?? {}) as Body;
+        if (!Number.isSafeInteger(count) || !Number.isSafeInteger(xor))
+          throw new OaError(system, 'retryable', 'BAD_RESPONSE', path);
+        return { count: count as number, xor: (xor as number) >>> 0 };
+      });
+    },
+    async listBucket(bucket, buckets, cursor, limit = 500) {
+      const query = new URLSearchParams({
+        buckets: String(buckets),
+        bucket: String(bucket),
+        limit: String(limit),
+      });
+      if (cursor !== undefined) query.set('cursor', cursor);
+      const path = '/reconcile/documents';
+      const body = json(path, await call('GET', `${path}?${query}`));
+      if (!Array.isArray(body.items)) throw new OaError(system, 'retryable', 'BAD_RESPONSE', path);
       const items = body.items.map(readGenericStatus).filter((s): s is OaStatus => s !== null);
       return typeof body.next === 'string' && body.next !== '' ? { items, next: body.next } : { items };
     },

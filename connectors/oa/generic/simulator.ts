@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequest } from '../../core/simulator/sandbox';
 import { createSlidingWindow } from '../../core/simulator/sliding-window';
+import type { OaState } from '../port';
 import { parseJsonObject } from '../shared/http';
 import type { SimDocument } from '../shared/sim-documents';
 import {
@@ -11,6 +12,7 @@ import {
   type WireAnswer,
   type WireRequest,
 } from '../shared/sim-server';
+import { BucketIndex, foldChecksums, MAX_RECONCILE_BUCKETS } from './reconcile';
 import { DEFAULT_MAX_SKEW_S, signGenericOaCallback, verifyGenericOaRequest } from './signature';
 
 export interface GenericOaSimulatorOptions {
@@ -43,6 +45,9 @@ export const GENERIC_FAULT_ERRORS = ['invalidSignature', 'serverError', 'rateLim
  * `caseId`, rate-limits (429 `RATE_LIMITED` with `Retry-After`), and posts a signed result callback to
  * the configured URL when a document is decided, retrying non-2xx answers with backoff.
  *
+ * Reconciliation routes (`POST /reconcile/checksums`, `GET /reconcile/documents`) answer from an
+ * index of document ids per bucket kept current as documents come and go.
+ *
  * Sandbox: the shared OA routes, plus `POST /__sandbox/callback-url {url, secret?}` (secret defaults
  * to the request secret) and `GET /__sandbox/callbacks` → `{deliveries}`.
  */
@@ -51,6 +56,19 @@ export interface GenericOaSimulator extends OaSimulatorBase {
   deliveries(): CallbackDelivery[];
   /** Resolves when no callback delivery is pending. */
   callbacksSettled(): Promise<void>;
+  /**
+   * Test and bench seeding: adds documents as if pushed (deduped by `caseId` from then on) and sets
+   * their state without any callback. Returns how many were added.
+   */
+  seed(documents: Iterable<SeedDocument>): number;
+}
+
+/** A document {@link GenericOaSimulator.seed} adds. */
+export interface SeedDocument {
+  externalId: string;
+  caseId: string;
+  state: OaState;
+  template?: string;
 }
 
 const problem = (
@@ -67,6 +85,23 @@ const PAGE_SIZE = 50;
 
 export function createGenericOaSimulator(options: GenericOaSimulatorOptions): GenericOaSimulator {
   const core = createOaSimulatorCore();
+  const store = core.documents;
+  const index = new BucketIndex(function* () {
+    for (const doc of store.all()) yield doc.externalId;
+  });
+  core.documents = {
+    ...store,
+    add(input) {
+      const doc = store.add(input);
+      index.added(doc.externalId);
+      return doc;
+    },
+    drift(externalId, drift) {
+      const doc = store.drift(externalId, drift);
+      if (drift.kind === 'lost') index.removed(externalId);
+      return doc;
+    },
+  };
   const maxSkewS = options.maxSkewS ?? DEFAULT_MAX_SKEW_S;
   const window = createSlidingWindow(options.callsPerMinute ?? 600, 60_000, core.now);
   const nonces = new Map<string, number>();
@@ -89,7 +124,11 @@ export function createGenericOaSimulator(options: GenericOaSimulatorOptions): Ge
 
   function authenticate(request: WireRequest): WireAnswer | undefined {
     const now = core.now();
-    for (const [nonce, expiresAt] of nonces) if (expiresAt <= now) nonces.delete(nonce);
+    // Insertion order is expiry order (the clock only moves forward): stop at the first live nonce.
+    for (const [nonce, expiresAt] of nonces) {
+      if (expiresAt > now) break;
+      nonces.delete(nonce);
+    }
     const result = verifyGenericOaRequest(
       request.headers,
       request.method,
@@ -145,13 +184,67 @@ export function createGenericOaSimulator(options: GenericOaSimulatorOptions): Ge
     return { status: 201, body: { externalId, created: true } };
   }
 
+  const bucketCount = (value: unknown) =>
+    Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= MAX_RECONCILE_BUCKETS
+      ? (value as number)
+      : undefined;
+
+  function checksums(text: string): WireAnswer {
+    const buckets = bucketCount(parseJsonObject(text)?.buckets);
+    if (buckets === undefined) return problem(400, 'INVALID_BUCKETS', '分桶数无效');
+    const items = foldChecksums(
+      store.all().map((d) => ({ externalId: d.externalId, state: d.state })),
+      buckets,
+    );
+    return { status: 200, body: { buckets, items } };
+  }
+
+  function bucketDocuments(query: URLSearchParams): WireAnswer {
+    const buckets = bucketCount(Number(query.get('buckets')));
+    const bucket = Number(query.get('bucket'));
+    const limit = Number(query.get('limit') ?? PAGE_SIZE);
+    if (buckets === undefined || !Number.isSafeInteger(bucket) || bucket < 0 || bucket >= buckets)
+      return problem(400, 'INVALID_BUCKET', '分桶参数无效');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)
+      return problem(400, 'INVALID_LIMIT', '分页大小无效');
+    const ids = index.bucket(bucket, buckets);
+    const cursor = query.get('cursor');
+    let from = 0;
+    if (cursor !== null) {
+      // First id after the cursor (binary search over the byte-ordered bucket).
+      const key = Buffer.from(cursor, 'utf8');
+      let lo = 0;
+      let hi = ids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (Buffer.compare(Buffer.from(ids[mid]!, 'utf8'), key) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      from = lo;
+    }
+    const page = ids.slice(from, from + limit);
+    const items = page.map((id) => statusOf(store.get(id)!));
+    const more = from + limit < ids.length;
+    return { status: 200, body: { items, ...(more ? { next: page[page.length - 1] } : {}) } };
+  }
+
   function wire(request: WireRequest): WireAnswer {
     const isCases = request.path === '/cases';
     const isCase = request.path.startsWith('/cases/') && request.path.length > '/cases/'.length;
-    if (!isCases && !isCase) return problem(404, 'NO_ROUTE', '接口不存在');
+    const isChecksums = request.path === '/reconcile/checksums';
+    const isBucket = request.path === '/reconcile/documents';
+    if (!isCases && !isCase && !isChecksums && !isBucket) return problem(404, 'NO_ROUTE', '接口不存在');
     const refused = authenticate(request);
     if (refused) return refused;
     if (!window.take('all')) return problem(429, 'RATE_LIMITED', '请求过于频繁', { 'retry-after': '60' });
+    if (isChecksums)
+      return request.method === 'POST'
+        ? checksums(request.body)
+        : problem(405, 'METHOD_NOT_ALLOWED', '不支持的请求方法');
+    if (isBucket)
+      return request.method === 'GET'
+        ? bucketDocuments(request.query)
+        : problem(405, 'METHOD_NOT_ALLOWED', '不支持的请求方法');
     if (isCases && request.method === 'POST') return create(request.body);
     if (request.method !== 'GET') return problem(405, 'METHOD_NOT_ALLOWED', '不支持的请求方法');
     if (isCase) {
@@ -243,7 +336,7 @@ export function createGenericOaSimulator(options: GenericOaSimulatorOptions): Ge
   const listener = createOaSimulatorListener({
     name: 'GenericOA',
     core,
-    wirePaths: ['/cases'],
+    wirePaths: ['/cases', '/reconcile/checksums', '/reconcile/documents'],
     errorNames: GENERIC_FAULT_ERRORS,
     onDecided: publish,
     sandbox: {
@@ -276,6 +369,27 @@ export function createGenericOaSimulator(options: GenericOaSimulatorOptions): Ge
     deliveries: () => [...deliveries],
     async callbacksSettled() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    seed(documents: Iterable<SeedDocument>) {
+      let added = 0;
+      for (const d of documents) {
+        const doc = core.documents.add({
+          externalId: d.externalId,
+          subject: '对账种子办件',
+          template: d.template ?? 'TPL',
+          initiator: 'seed',
+          caseKey: d.caseId,
+          form: null,
+        });
+        byCaseId.set(d.caseId, d.externalId);
+        caseIds.set(d.externalId, d.caseId);
+        if (d.state !== 'running') {
+          doc.state = d.state;
+          doc.finishedAt = core.now();
+        }
+        added++;
+      }
+      return added;
     },
   });
 }

@@ -20,12 +20,21 @@ import type { StaffIdentities } from '../org/staff-identities';
 import type { Cache } from '../platform/cache/cache';
 import type { Db } from '../platform/db/database';
 import type { RouteDefiner } from '../platform/http/route';
+import { oaReconcileJob } from '../reconcile/oa-reconcile';
 import type { Scheduler } from '../scheduler';
 import { approvalDecisionHandler, dingtalkApprovalRoute, dingtalkApprovalSender } from './dingtalk-approval';
 import { dingtalkDriftRoute, dingtalkNotifyRoute, dingtalkNotifySender } from './dingtalk-notify';
 import { dingtalkTodoRoute, dingtalkTodoSender } from './dingtalk-todo';
 import { IntegrationLinks } from './links';
-import { type CaseDataOf, oaPollJob, oaPushRoute, oaPushSender, oaResultHandler } from './oa-integration';
+import {
+  type CaseDataOf,
+  oaCaseBuilder,
+  oaCaseForLink,
+  oaPollJob,
+  oaPushRoute,
+  oaPushSender,
+  oaResultHandler,
+} from './oa-integration';
 import type { OaSystems } from './oa-systems';
 import { platformUsers } from './staff-channels';
 import { wecomMessageSender, wecomTaskRoute } from './wecom-messages';
@@ -125,7 +134,10 @@ export function createIntegration(deps: IntegrationDeps): Integration {
       undefined;
     routes.push(dingtalkTodoRoute(unionIdOf, deps.serviceName), dingtalkNotifyRoute(users, deps.serviceName));
     if (deps.admins) routes.push(dingtalkDriftRoute(deps.admins, users, deps.jobTitle ?? ((job) => job)));
-    senders.push(dingtalkTodoSender(client, deps.publicUrl), dingtalkNotifySender(client, deps.publicUrl));
+    senders.push(
+      dingtalkTodoSender(client, deps.publicUrl, links),
+      dingtalkNotifySender(client, deps.publicUrl),
+    );
     const processCode =
       config.dingtalk?.approvalProcessCode ??
       (deps.dingtalk.simulator ? SANDBOX_APPROVAL_PROCESS_CODE : undefined);
@@ -199,7 +211,16 @@ export function createIntegration(deps: IntegrationDeps): Integration {
     links,
     callbackSettings,
     registerJobs(scheduler) {
-      if (deps.oa.systems.size > 0) scheduler.register(oaPollJob(deps.oa, links, inbox));
+      if (deps.oa.systems.size === 0) return;
+      scheduler.register(oaPollJob(deps.oa, links, inbox));
+      const build = oaCaseBuilder(deps.oa, deps.caseData, deps.serviceName, deps.audit);
+      for (const job of oaReconcileJob({
+        db,
+        systems: deps.oa.systems.values(),
+        inbox,
+        oaCase: oaCaseForLink(db, build),
+      }))
+        scheduler.register(job);
     },
     adminRoutes(api) {
       inboxAdminRoutes(api, inbox);

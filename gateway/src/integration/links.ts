@@ -2,12 +2,14 @@ import type { Db } from '../platform/db/database';
 import { isUniqueViolation } from '../platform/db/db-errors';
 import type { Migrations } from '../platform/db/migrate';
 import { tableEnd } from '../platform/db/migrate';
+import { bucketOf } from '../reconcile/checksum';
+import { oaReconcileMigrations } from '../reconcile/oa-migrations';
 
 /**
  * What an outside system knows our work by: a DingTalk approval instance for a task, an OA document
  * for an automatic step. Inbound events name the outside id; the link names our task or step.
  */
-export type LinkKind = 'dingtalk.approval' | `oa:${string}`;
+export type LinkKind = 'dingtalk.approval' | 'dingtalk.todo' | `oa:${string}`;
 
 export interface IntegrationLink {
   kind: LinkKind;
@@ -52,6 +54,8 @@ export const integrationMigrations: Migrations = {
         .execute();
     },
   },
+  // OA reconciliation columns (external_state, reconcile_bucket) that `record` writes.
+  ...oaReconcileMigrations,
 };
 
 interface LinkRow {
@@ -93,6 +97,9 @@ export class IntegrationLinks {
           local_id: localId,
           case_id: caseId,
           state: 'open',
+          // OA reconciliation (reconcile/oa-migrations.ts): the document starts running.
+          external_state: 'running',
+          reconcile_bucket: bucketOf(externalId),
           created_at: at,
           updated_at: at,
         })
@@ -122,10 +129,20 @@ export class IntegrationLinks {
     return row ? toLink(row as LinkRow) : undefined;
   }
 
-  async close(kind: LinkKind, externalId: string, state: 'closed' | 'applied' = 'closed'): Promise<void> {
+  /** `externalState`: the OA's final state when its result settled the link (for reconciliation). */
+  async close(
+    kind: LinkKind,
+    externalId: string,
+    state: 'closed' | 'applied' = 'closed',
+    externalState?: string,
+  ): Promise<void> {
     await this.db
       .updateTable('integration_links')
-      .set({ state, updated_at: this.now() })
+      .set({
+        state,
+        updated_at: this.now(),
+        ...(externalState === undefined ? {} : { external_state: externalState }),
+      })
       .where('kind', '=', kind)
       .where('external_id', '=', externalId)
       .execute();

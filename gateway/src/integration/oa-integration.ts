@@ -1,8 +1,9 @@
-import { OaError, type OaStatus } from '@gcrm/connectors/oa';
+import { type OaCase, OaError, type OaStatus } from '@gcrm/connectors/oa';
 import type { AuditEntry } from '../audit/audit.types';
 import { type InboxEvent, type InboxService, PermanentInboxError } from '../callbacks';
 import { valueAt } from '../catalog/sensitive-paths';
 import type { DeliveryRoute, DeliverySender } from '../delivery';
+import type { Db } from '../platform/db/database';
 import { AppError } from '../platform/errors';
 import type { JobDefinition } from '../scheduler/job';
 import type { IntegrationLinks } from './links';
@@ -90,6 +91,7 @@ export function oaPushSender(
   serviceName: (code: string) => string,
   audit: (entry: AuditEntry) => Promise<unknown>,
 ): DeliverySender {
+  const build = oaCaseBuilder(oa, caseData, serviceName, audit);
   return {
     destination: 'oa.push',
     classify: (error) =>
@@ -102,46 +104,89 @@ export function oaPushSender(
     send: async (delivery) => {
       const p = delivery.payload as unknown as PushPayload;
       const system = oa.systems.get(p.system);
-      const department = oa.departments.get(p.department);
-      if (!system || !department) throw new PermanentPush(`OA system ${p.system} is not configured`);
-      const found = await caseData(p.caseId);
-      if (!found) throw new PermanentPush('the case does not exist');
-      const fields: Record<string, string> = {};
-      for (const [oaField, source] of Object.entries(department.fields)) {
-        const value =
-          source === 'caseNumber'
-            ? found.caseNumber
-            : source === 'serviceName'
-              ? serviceName(found.serviceCode)
-              : source.startsWith('form.')
-                ? textOf(found.data, source.slice(5))
-                : undefined;
-        if (value !== undefined && value !== '') fields[oaField] = value;
-      }
-      // Personal data leaves for another system: on the record first (which fields, never their values).
-      await audit({
-        actorType: 'system',
-        actorId: 'delivery',
-        action: 'pii.transfer',
-        objectType: 'case',
-        objectId: p.caseId,
-        result: 'success',
-        requestId: delivery.id,
-        details: { to: `oa:${p.system}`, department: p.department, fields: Object.keys(fields) },
-      });
-      const { externalId } = await system.connector.push({
-        caseId: p.caseId,
-        caseNumber: found.caseNumber,
-        // Adapters add the case number to the title themselves (their look-up key).
-        title: serviceName(found.serviceCode),
-        serviceCode: found.serviceCode,
-        template: department.template,
-        initiator: department.initiator,
-        fields,
-      });
+      if (!system) throw new PermanentPush(`OA system ${p.system} is not configured`);
+      const c = await build(p.system, p.department, p.caseId, delivery.id);
+      if (!c) throw new PermanentPush('the case or its department OA settings are gone');
+      const { externalId } = await system.connector.push(c);
       if (p.waitForResult) await links.record(linkKind(p.system), externalId, p.nodeInstanceId, p.caseId);
       return { outcome: 'delivered', reference: externalId };
     },
+  };
+}
+
+/**
+ * The case as a department's OA receives it (config/oa.json: template, initiator, mapped fields), put
+ * on the audit record as a transfer of personal data (field names, never values) before it leaves.
+ * Undefined when the case or the department's settings are gone.
+ */
+export function oaCaseBuilder(
+  oa: OaSystems,
+  caseData: CaseDataOf,
+  serviceName: (code: string) => string,
+  audit: (entry: AuditEntry) => Promise<unknown>,
+) {
+  return async (
+    system: string,
+    departmentCode: string,
+    caseId: string,
+    requestId: string,
+  ): Promise<OaCase | undefined> => {
+    const department = oa.departments.get(departmentCode);
+    if (!department || department.system !== system) return undefined;
+    const found = await caseData(caseId);
+    if (!found) return undefined;
+    const fields: Record<string, string> = {};
+    for (const [oaField, source] of Object.entries(department.fields)) {
+      const value =
+        source === 'caseNumber'
+          ? found.caseNumber
+          : source === 'serviceName'
+            ? serviceName(found.serviceCode)
+            : source.startsWith('form.')
+              ? textOf(found.data, source.slice(5))
+              : undefined;
+      if (value !== undefined && value !== '') fields[oaField] = value;
+    }
+    await audit({
+      actorType: 'system',
+      actorId: 'delivery',
+      action: 'pii.transfer',
+      objectType: 'case',
+      objectId: caseId,
+      result: 'success',
+      requestId,
+      details: { to: `oa:${system}`, department: departmentCode, fields: Object.keys(fields) },
+    });
+    return {
+      caseId,
+      caseNumber: found.caseNumber,
+      // Adapters add the case number to the title themselves (their look-up key).
+      title: serviceName(found.serviceCode),
+      serviceCode: found.serviceCode,
+      template: department.template,
+      initiator: department.initiator,
+      fields,
+    };
+  };
+}
+
+/**
+ * For reconciliation's re-push of a linked case: the department comes from the original push (its
+ * delivery), so a system serving several departments re-pushes each case with its own settings.
+ */
+export function oaCaseForLink(db: Db, build: ReturnType<typeof oaCaseBuilder>) {
+  return async (system: string, link: { caseId: string; localId: string }): Promise<OaCase | undefined> => {
+    const row = await db
+      .selectFrom('deliveries')
+      .select(['payload'])
+      .where('destination', '=', 'oa.push')
+      .where('delivery_key', '=', `oa:${system}:${link.localId}`)
+      .executeTakeFirst();
+    const department = row
+      ? (JSON.parse(String(row.payload)) as { department?: string }).department
+      : undefined;
+    if (!department) return undefined;
+    return build(system, department, link.caseId, `reconcile:${link.localId}`);
   };
 }
 
@@ -195,11 +240,11 @@ export function oaResultHandler(
     } catch (error) {
       if (!(error instanceof AppError && error.status === 409)) throw error;
       await record('failure', 409);
-      await links.close(linkKind(system), p.externalId);
+      await links.close(linkKind(system), p.externalId, 'closed', p.state);
       return;
     }
     await record('success', 200);
-    await links.close(linkKind(system), p.externalId, 'applied');
+    await links.close(linkKind(system), p.externalId, 'applied', p.state);
   };
 }
 

@@ -63,7 +63,19 @@ export class Scheduler {
 
   register(job: JobDefinition): void {
     if (this.jobs.has(job.name)) throw new Error(`job ${job.name} registered twice`);
-    this.jobs.set(job.name, { job, schedule: this.config.jobs[job.name] });
+    this.jobs.set(job.name, { job, schedule: this.config.jobs[job.name] ?? this.familySchedule(job.name) });
+  }
+
+  /**
+   * A family entry (`reconcile.oa.*`) for jobs named after configured things (one per OA system),
+   * so that a new system needs no new schedule.
+   */
+  private familySchedule(name: string) {
+    for (let at = name.lastIndexOf('.'); at > 0; at = name.lastIndexOf('.', at - 1)) {
+      const family = this.config.jobs[`${name.slice(0, at)}.*`];
+      if (family) return family;
+    }
+    return undefined;
   }
 
   /** The zh-CN title of a registered job. */

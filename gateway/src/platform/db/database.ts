@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { DatabaseConfig } from '@gcrm/config';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql } from 'kysely';
@@ -62,6 +63,14 @@ export function createDatabase(config: DatabaseConfig): Database {
   sqlite.pragma('foreign_keys = ON');
   // 64 MiB page cache (default 2 MiB): the hot indexes of an embedded deployment stay in memory.
   sqlite.pragma('cache_size = -65536');
+  // MySQL's CRC32() and BIT_XOR() (reconciliation checksums, gateway/src/reconcile/checksum.ts).
+  sqlite.function('crc32', { deterministic: true }, (value: unknown) =>
+    value === null ? null : crc32(String(value)),
+  );
+  sqlite.aggregate('bit_xor', {
+    start: 0,
+    step: (acc: number, value: unknown) => (value === null ? acc : (acc ^ Number(value)) >>> 0),
+  });
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database: cachingSqlite(sqlite) as never }) });
   return {
     db,
