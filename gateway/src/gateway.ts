@@ -62,6 +62,7 @@ import {
 import { publishShippedCatalog } from './catalog/shipped-catalog';
 import { DeliveryAdmin, DeliveryWorker, deliveryMigrations, deliveryRoutes } from './delivery';
 import { seedDemoData } from './demo-data';
+import { housekeepingJobs } from './housekeeping';
 import {
   AccessTokens,
   AdminLogin,
@@ -254,18 +255,15 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     infra.cache,
     { accessTtlSeconds: config.jwt.accessTtlSeconds, refreshTtlSeconds: config.jwt.refreshTtlSeconds },
   );
-  const materials = new MaterialsService(
-    new MaterialsRepository(db),
-    createLocalDiskStore(join(config.dataDir, 'blobs')),
-    {
-      limitFor: (serviceCode, field) => {
-        const ui = catalog.get(serviceCode)?.form.form.ui.fields[field];
-        return ui?.widget === 'attachment'
-          ? { maxSizeKb: ui.maxSizeKb, accept: ui.accept, materialCode: ui.material }
-          : undefined;
-      },
+  const blobs = createLocalDiskStore(join(config.dataDir, 'blobs'));
+  const materials = new MaterialsService(new MaterialsRepository(db), blobs, {
+    limitFor: (serviceCode, field) => {
+      const ui = catalog.get(serviceCode)?.form.form.ui.fields[field];
+      return ui?.widget === 'attachment'
+        ? { maxSizeKb: ui.maxSizeKb, accept: ui.accept, materialCode: ui.material }
+        : undefined;
     },
-  );
+  });
   // ID and phone numbers in stored form data are SM4-encrypted (key ids, envelope keys, bound to their row).
   const personalData = await openPersonalDataCrypto(db, config);
   const pii = new FormPii(personalData.cipher, personalData.index);
@@ -578,6 +576,13 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     }),
   );
   scheduler.register(deadlinesJob(() => timers.tick()));
+  for (const job of housekeepingJobs({
+    db,
+    blobs,
+    dataDir: config.dataDir,
+    auditPublicKeys: [auditSigner.publicKeyHex],
+  }))
+    scheduler.register(job);
   if (dingtalkClient) {
     scheduler.register(
       dingtalkTodoReconcileJob({

@@ -9,6 +9,10 @@
  * Options: --from <seq> (start at a seq whose link you trust, e.g. a verified checkpoint),
  * --skip-signatures, --json (the result as JSON on stdout).
  *
+ * Archive files (`--archive <file>`, repeatable; no database needed): each file's SM3 digest (against
+ * `<file>.sm3` when present), chain and checkpoint signatures are checked offline, and several files
+ * must continue one another (see audit-archive-file.ts). Exit codes as above.
+ *
  * Environment:
  *   DATABASE_URL          as for the gateway (`mysql://…` or `sqlite:<file>`); unset: the embedded
  *                         SQLite file `<DATA_DIR>/gcrm.sqlite` (DATA_DIR default ./data). Read-only use.
@@ -22,7 +26,69 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@gcrm/config';
 import { createDatabase } from '../platform/db/database';
 import type { AuditBreakReason, AuditVerifyResult } from './audit.types';
+import { type ArchiveVerifyResult, verifyAuditArchive } from './audit-archive-file';
 import { verifyAuditChain } from './audit-verify';
+
+const ARCHIVE_PROBLEMS_ZH: Record<string, string> = {
+  digest_mismatch: '文件摘要（SM3）与记录不符',
+  malformed: '文件格式错误',
+  unsigned_end: '最后一条记录没有签名检查点',
+  not_linked: '与前一个归档文件不衔接',
+};
+
+/** Verifies archive files offline, then that they continue one another (sorted by their first seq). */
+async function verifyArchives(
+  files: string[],
+  publicKeys: string[],
+  options: { json?: boolean; 'skip-signatures'?: boolean },
+  io: CliIo,
+): Promise<number> {
+  const results: ArchiveVerifyResult[] = [];
+  for (const file of files) {
+    if (!existsSync(file)) {
+      io.err(`找不到归档文件 (archive file not found): ${file}`);
+      return 2;
+    }
+    results.push(await verifyAuditArchive(file, publicKeys.length > 0 ? { publicKeys } : {}));
+  }
+  const sorted = [...results].filter((r) => r.ok).sort((a, b) => a.fromSeq - b.fromSeq);
+  for (let i = 1; i < sorted.length; i++) {
+    const [before, r] = [sorted[i - 1]!, sorted[i]!];
+    if (r.fromSeq !== before.toSeq + 1 || r.prevHash !== before.lastHash) {
+      Object.assign(r, {
+        ok: false,
+        firstBad: { seq: r.fromSeq, reason: 'not_linked', detail: `does not continue ${before.file}` },
+      });
+    }
+  }
+  if (options.json) io.out(JSON.stringify(results));
+  for (const r of options.json ? [] : results) {
+    const cps = `${r.checkpoints} 个检查点${r.signaturesChecked ? '（签名已验证）' : '（签名未验证）'}`;
+    const digest = r.digestChecked ? 'SM3 摘要一致' : '未提供 SM3 摘要';
+    if (r.ok) {
+      io.out(
+        `归档文件校验通过：${r.file}，seq ${r.fromSeq}–${r.toSeq}，已校验 ${r.checked} 条记录，${cps}，${digest}。`,
+      );
+      io.out(
+        `Archive OK: ${r.file}, seq ${r.fromSeq}-${r.toSeq}, ${r.checked} row(s), ${r.checkpoints} checkpoint(s), sm3 ${r.sm3.slice(0, 16)}…`,
+      );
+    } else {
+      const bad = r.firstBad!;
+      const why = ARCHIVE_PROBLEMS_ZH[bad.reason] ?? REASONS_ZH[bad.reason as AuditBreakReason];
+      io.out(`归档文件校验失败：${r.file}，seq ${bad.seq}，${why}（${bad.detail}）。`);
+      io.out(`Archive BROKEN: ${r.file}, seq ${bad.seq} (${bad.reason}: ${bad.detail}).`);
+    }
+  }
+  if (results.some((r) => !r.ok)) return 1;
+  if (publicKeys.length === 0 && !options['skip-signatures']) {
+    io.err('未配置检查点公钥，签名未验证：请设置 AUDIT_SM2_PUBLIC_KEYS，或显式传 --skip-signatures。');
+    io.err(
+      'No checkpoint public key configured: set AUDIT_SM2_PUBLIC_KEYS(_FILE) or pass --skip-signatures.',
+    );
+    return 2;
+  }
+  return 0;
+}
 
 const REASONS_ZH: Record<AuditBreakReason, string> = {
   edited: '内容被篡改',
@@ -72,7 +138,7 @@ export function summary(result: AuditVerifyResult): string[] {
 }
 
 export async function runAuditVerify(argv: string[], io: CliIo): Promise<number> {
-  let options: { from?: string; 'skip-signatures'?: boolean; json?: boolean };
+  let options: { from?: string; 'skip-signatures'?: boolean; json?: boolean; archive?: string[] };
   let publicKeys: string[];
   try {
     options = parseArgs({
@@ -81,6 +147,7 @@ export async function runAuditVerify(argv: string[], io: CliIo): Promise<number>
         from: { type: 'string' },
         'skip-signatures': { type: 'boolean' },
         json: { type: 'boolean' },
+        archive: { type: 'string', multiple: true },
       },
     }).values;
     if (options.from !== undefined && !/^[1-9]\d*$/.test(options.from))
@@ -90,6 +157,7 @@ export async function runAuditVerify(argv: string[], io: CliIo): Promise<number>
     io.err(`参数或公钥配置错误 (bad option or key): ${(error as Error).message}`);
     return 2;
   }
+  if (options.archive?.length) return verifyArchives(options.archive, publicKeys, options, io);
   // Only the database keys: the gateway's production requirements (JWT, WeChat) do not apply here.
   const pick = (k: string) => (io.env[k] ? { [k]: io.env[k] } : {});
   const { database: config } = loadConfig({
@@ -109,6 +177,11 @@ export async function runAuditVerify(argv: string[], io: CliIo): Promise<number>
     });
     if (options.json) io.out(JSON.stringify(result));
     else for (const line of summary(result)) io.out(line);
+    if (!options.json && result.archivedTo !== undefined) {
+      io.out(
+        `seq ${result.archivedTo} 及之前的记录已归档：请用 --archive <文件> 校验归档文件。Rows up to seq ${result.archivedTo} are archived: verify the files with --archive.`,
+      );
+    }
     if (!result.ok) return 1;
     if (!result.signaturesChecked && result.checkpoints > 0 && !options['skip-signatures']) {
       io.err(

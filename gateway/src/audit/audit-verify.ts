@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../platform/db/database';
 import type { AuditBreakReason, AuditHead, AuditVerifyResult } from './audit.types';
+import { auditArchiveBoundary } from './audit-archive';
 import {
   type AuditCheckpointRow,
   type AuditLogRow,
@@ -13,7 +14,9 @@ import {
 export interface AuditVerifyOptions {
   /**
    * Start here (default 1). The link into `fromSeq` is trusted, so pass the seq of a checkpoint you
-   * verified before (or the first seq kept after archiving).
+   * verified before. Rows archived (`audit_archives`) are skipped whatever `fromSeq` says: the walk
+   * then starts after the newest archive, whose last hash the first online row must link to, and
+   * whose end must be a signed checkpoint; the archive files verify offline (audit-archive-file.ts).
    */
   fromSeq?: number;
   /**
@@ -51,7 +54,8 @@ export async function verifyAuditChain(
   options: AuditVerifyOptions = {},
 ): Promise<AuditVerifyResult> {
   const db = database as unknown as Kysely<Tables>;
-  const fromSeq = options.fromSeq ?? 1;
+  const archived = await auditArchiveBoundary(database);
+  const fromSeq = Math.max(options.fromSeq ?? 1, archived ? archived.toSeq + 1 : 1);
   const pageSize = options.pageSize ?? 1000;
   const ring = options.publicKeys ? publicKeyRing(options.publicKeys) : undefined;
 
@@ -96,6 +100,7 @@ export async function verifyAuditChain(
     checkpoints,
     signaturesChecked: ring !== undefined,
     head,
+    ...(archived && { archivedTo: archived.toSeq }),
     ...(firstBad && { firstBad }),
   });
 
@@ -124,6 +129,42 @@ export async function verifyAuditChain(
 
   let expected = fromSeq;
   let prevHash: string | undefined = fromSeq === 1 ? GENESIS_HASH : undefined;
+  if (archived && fromSeq === archived.toSeq + 1) {
+    // The archive boundary is a signed checkpoint; the online chain must continue from its hash.
+    prevHash = archived.lastHash;
+    if (head.seq < archived.toSeq) {
+      return result({
+        seq: head.seq + 1,
+        reason: 'deleted',
+        detail: `rolled back below the archive ending at ${archived.toSeq}`,
+      });
+    }
+    const cp = await db
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .where('seq', '=', archived.toSeq)
+      .executeTakeFirst();
+    if (!cp || cp.hash !== archived.lastHash) {
+      return result({
+        seq: archived.toSeq,
+        reason: 'checkpoint_mismatch',
+        detail: 'the archive boundary is not a signed checkpoint',
+      });
+    }
+    if (
+      ring &&
+      !verifyCheckpointSignature({ ...cp, seq: Number(cp.seq), signed_at: Number(cp.signed_at) }, ring)
+    ) {
+      return result({
+        seq: archived.toSeq,
+        reason: 'bad_signature',
+        detail: 'the archive boundary checkpoint does not verify',
+      });
+    }
+    if (head.seq === archived.toSeq && head.hash !== archived.lastHash) {
+      return result({ seq: head.seq, reason: 'head_mismatch', detail: 'the head records another hash' });
+    }
+  }
   let prevPrevHash: string | undefined;
   let lastHash: string | undefined;
   // Failure path only (one query each, no index needed): where a hash is stored now, after `seq`.

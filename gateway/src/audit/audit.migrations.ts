@@ -57,4 +57,26 @@ export const auditMigrations: Migrations = {
         .execute();
     },
   },
+  // Named after every migration that existed when it was added: Kysely refuses a migration sorted
+  // before one a database has already run.
+  '2026112799_audit_archives': {
+    async up(db) {
+      // Prefixes of the chain moved to archive files (housekeeping.audit-archive). Each ends at a signed
+      // checkpoint; verification starts after the newest one, linking to its `last_hash`. `purged_at` is
+      // set once the archived rows are gone from `audit_log` (deleted in batches after the file verified).
+      await db.schema
+        .createTable('audit_archives')
+        .addColumn('from_seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('to_seq', 'bigint', (c) => c.notNull().unique())
+        .addColumn('prev_hash', 'char(64)', (c) => c.notNull())
+        .addColumn('last_hash', 'char(64)', (c) => c.notNull())
+        .addColumn('file', 'varchar(255)', (c) => c.notNull())
+        .addColumn('sm3', 'char(64)', (c) => c.notNull())
+        .addColumn('row_count', 'bigint', (c) => c.notNull())
+        .addColumn('archived_at', 'bigint', (c) => c.notNull())
+        .addColumn('purged_at', 'bigint')
+        .modifyEnd(tableEnd(db))
+        .execute();
+    },
+  },
 };

@@ -83,5 +83,7 @@ export interface AuditVerifyResult {
   /** False when no public keys were given: checkpoint hashes are compared, signatures are not. */
   signaturesChecked: boolean;
   head: AuditHead;
+  /** Set when a prefix was archived: rows up to this seq live in archive files, checked offline. */
+  archivedTo?: number;
   firstBad?: { seq: number; reason: AuditBreakReason; detail: string };
 }

@@ -9,7 +9,10 @@
  * - Other events (logins, reads) call `append(entry)`; concurrent calls share one transaction.
  * - A cron task calls `checkpoint(signer)` every few minutes; `npm run audit:verify`
  *   (`audit-verify-cli.ts`) checks the chain and names the first bad row.
- * - The audit admin reads through `list()`; nothing updates or deletes a row.
+ * - The audit admin reads through `list()`; nothing updates or deletes a row, except archiving:
+ *   `AuditArchiver` (run by `housekeeping.audit-archive`) moves a prefix older than the retention
+ *   period, ending at a signed checkpoint, to a file that verifies offline (`verifyAuditArchive`,
+ *   `npm run audit:verify -- --archive <file>`); verification of the database then starts after it.
  */
 
 export { auditMigrations } from './audit.migrations';
@@ -23,6 +26,17 @@ export type {
   AuditResult,
   AuditVerifyResult,
 } from './audit.types';
+export {
+  AuditArchiver,
+  type AuditArchiverOptions,
+  type AuditArchiveStep,
+  auditArchiveBoundary,
+} from './audit-archive';
+export {
+  type ArchiveVerifyResult,
+  archiveLines,
+  verifyAuditArchive,
+} from './audit-archive-file';
 export {
   type AuditCheckpointRow,
   type AuditSigner,
