@@ -81,6 +81,7 @@ import {
   staffSandboxRoutes,
   staffSsoRoutes,
 } from './identity';
+import { citizenSandboxRoutes } from './identity/citizen-sandbox.routes';
 import { accountPersonalData } from './identity/personal-data';
 import { createIntegration } from './integration/integration';
 import { integrationMigrations } from './integration/links';
@@ -609,6 +610,10 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   staffIdentityRoutes(api, db, identities, (id) => org.staff(id) !== undefined);
   if (config.env !== 'production') {
     staffSandboxRoutes(api, identity, (id) => org.staff(id) !== undefined, loginLimit, staffSessions);
+    if (simulator) {
+      const sim = simulator;
+      citizenSandboxRoutes(api, identity, wechat, (openid) => sim.mintLoginCode(openid), loginLimit);
+    }
   }
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   registry.define({

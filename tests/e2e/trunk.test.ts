@@ -278,6 +278,7 @@ describe(`trunk: login → submit → read (${dialect})`, () => {
         'GET /api/v1/openapi.json',
         'POST /api/v1/auth/wechat',
         'POST /api/v1/auth/refresh',
+        'POST /api/v1/auth/sandbox',
         'POST /api/v1/auth/logout',
         'GET /api/v1/services',
         'GET /api/v1/services/{code}',

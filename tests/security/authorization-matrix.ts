@@ -35,6 +35,7 @@ export const MATRIX: Record<string, string> = {
   refreshSession: PUBLIC,
   logout: PUBLIC,
   staffSandboxLogin: PUBLIC,
+  citizenSandboxLogin: PUBLIC,
   adminLogin: PUBLIC,
   loginWithDingtalk: PUBLIC,
   loginWithWecom: PUBLIC,

@@ -1,0 +1,47 @@
+import type { Middleware } from 'koa';
+import type { JsonSchema, RouteDefiner } from '../platform/http/route';
+import type { IdentityService, WechatLogin } from './identity.service';
+
+const CitizenSandboxBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    openid: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]{6,64}$',
+      title: '沙箱微信用户标识（同一标识即同一市民，缺省时新建一位）',
+    },
+  },
+};
+
+/**
+ * 市民沙箱登录 for the H5 build in a browser (embedded mode only, with the in-process WeChat simulator):
+ * the gateway mints a login code in the simulator for the given sandbox openid and signs in exactly as
+ * `POST /auth/wechat` does. Not mounted in production.
+ */
+export function citizenSandboxRoutes(
+  api: RouteDefiner,
+  identity: IdentityService,
+  wechat: WechatLogin,
+  mintLoginCode: (openid: string) => string,
+  loginLimit: Middleware,
+) {
+  api.define({
+    method: 'post',
+    path: '/auth/sandbox',
+    operationId: 'citizenSandboxLogin',
+    summary: '市民沙箱登录（仅嵌入式/测试环境，浏览器中的 H5 使用）',
+    description: '网关在内置微信模拟器中为沙箱用户签发登录凭证并完成登录；生产环境不提供此接口。',
+    tags: ['auth'],
+    auth: 'none',
+    before: [loginLimit],
+    body: CitizenSandboxBody,
+    responses: { 200: { description: '登录成功（与微信小程序登录相同）' } },
+    handler: async (ctx) => {
+      const given = (ctx.state.body as { openid?: string }).openid;
+      const openid = given ?? `o-h5-${crypto.randomUUID()}`;
+      ctx.body = await identity.loginWithWechat(wechat, mintLoginCode(openid));
+      ctx.set('Cache-Control', 'no-store');
+    },
+  });
+}
