@@ -23,8 +23,9 @@ export interface PiiFinding {
   kind: PiiKind;
 }
 
-const ID_CANDIDATE = /(?<!\d)\d{17}[\dXx](?![\dXx])/g;
-const MOBILE_CANDIDATE = /(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)/g;
+// Bounded by non-alphanumerics: ids such as UUIDs (`…d145-4823-9199…`) hold digit runs that are no number.
+const ID_CANDIDATE = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+const MOBILE_CANDIDATE = /(?<![0-9A-Za-z])(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?![0-9A-Za-z])/g;
 
 const looksLikeId = (s: string) =>
   isResidentId(s) || isHkMoTwResidencePermit(s) || isForeignPermanentResidentId(s);
