@@ -7,6 +7,8 @@ import type { JobRunsRepository } from './job-runs.repository';
 import type { JobSchedule, JobsConfig } from './jobs-config';
 
 const DEFAULT_MAX_RUN_MS = 15 * 60_000;
+/** How long a job's lease lasts without a heartbeat (renewed every third of it while the run goes on). */
+const LEASE_MS = 30_000;
 /** How far back a missed fire is looked for at start. */
 const CATCH_UP_LOOKBACK_MS = 8 * 86_400_000;
 
@@ -39,7 +41,7 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly jobs = new Map<string, Registered>();
   private readonly running = new Map<string, Running>();
-  private readonly claimed = new Map<string, { runId: string; lease: Lease }>();
+  private readonly claimed = new Map<string, { runId: string; lease: Lease; maxRunMs: number }>();
   private stopped = false;
   private readonly now: () => number;
   // node-cron's own messages (an overlap it blocked) go to our log, not to stderr.
@@ -199,7 +201,9 @@ export class Scheduler {
     ttlMs: number,
   ): Promise<boolean> {
     if (this.stopped || Number.isNaN(slot)) return false;
-    const lease = await this.locks.tryAcquire(`job:${job.name}`, ttlMs);
+    // A short lease kept alive while the run lasts (up to `ttlMs`): a killed instance frees the job
+    // within LEASE_MS instead of blocking every instance until its longest run time is over.
+    const lease = await this.locks.tryAcquire(`job:${job.name}`, Math.min(ttlMs, LEASE_MS));
     if (!lease) return false;
     const runId = randomUUID();
     const won = await this.runs
@@ -220,7 +224,7 @@ export class Scheduler {
       await lease.release();
       return false;
     }
-    this.claimed.set(this.key(job, slot), { runId, lease });
+    this.claimed.set(this.key(job, slot), { runId, lease, maxRunMs: ttlMs });
     return true;
   }
 
@@ -235,6 +239,12 @@ export class Scheduler {
       finish = resolve;
     });
     this.running.set(job.name, { runId: claim.runId, startedAt: this.now(), controller, done });
+    const startedAt = this.now();
+    const heartbeat = setInterval(() => {
+      if (this.now() - startedAt + LEASE_MS > claim.maxRunMs) return; // past its limit: let the lease lapse
+      claim.lease.extend(LEASE_MS).catch(() => {});
+    }, LEASE_MS / 3);
+    heartbeat.unref();
     try {
       const checkpoint = await this.runs.resumePoint(job.name);
       const ctx: JobContext = {
@@ -265,6 +275,7 @@ export class Scheduler {
     } catch (error) {
       this.log.error({ job: job.name, err: String(error) }, 'job run could not be recorded');
     } finally {
+      clearInterval(heartbeat);
       this.running.delete(job.name);
       await claim.lease.release().catch(() => {});
       finish();

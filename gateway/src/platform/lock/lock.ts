@@ -7,6 +7,8 @@ export interface Lease {
   readonly key: string;
   readonly token: string;
   release(): Promise<void>;
+  /** Keeps the lease for `ttlMs` from now, while still ours; false when it expired or was taken. */
+  extend(ttlMs: number): Promise<boolean>;
 }
 
 export interface LockManager {

@@ -14,6 +14,12 @@ export function createMemoryLocks(now: () => number = Date.now): LockManager {
       release: async () => {
         if (held.get(key)?.token === token) held.delete(key);
       },
+      extend: async (ms) => {
+        const mine = held.get(key);
+        if (mine?.token !== token || mine.expiresAt <= now()) return false;
+        mine.expiresAt = now() + ms;
+        return true;
+      },
     };
   };
   return { tryAcquire, withLock: withLockOf(tryAcquire) };

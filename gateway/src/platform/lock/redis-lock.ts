@@ -6,6 +6,9 @@ import { type LockManager, withLockOf } from './lock';
 const RELEASE =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
+const EXTEND =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
 export function createRedisLocks(redis: Redis, prefix: string): LockManager {
   const tryAcquire: LockManager['tryAcquire'] = async (key, ttlMs) => {
     const token = randomUUID();
@@ -15,6 +18,7 @@ export function createRedisLocks(redis: Redis, prefix: string): LockManager {
       key,
       token,
       release: async () => void (await redis.eval(RELEASE, 1, `${prefix}lock:${key}`, token)),
+      extend: async (ms) => (await redis.eval(EXTEND, 1, `${prefix}lock:${key}`, token, String(ms))) === 1,
     };
   };
   return { tryAcquire, withLock: withLockOf(tryAcquire) };
