@@ -28,6 +28,8 @@ export interface AppConfig {
   database: DatabaseConfig;
   /** Unset: cache, locks and rate limits live in this process. */
   redisUrl?: string;
+  /** REDIS_PREFIX: prefix of every key this deployment writes to Redis (default `gcrm:`). */
+  redisPrefix: string;
   wechat: {
     appId: string;
     appSecret: string;
@@ -206,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: String(raw.LOG_LEVEL),
     database,
     redisUrl: raw.REDIS_URL as string | undefined,
+    redisPrefix: (raw.REDIS_PREFIX as string | undefined) ?? 'gcrm:',
     wechat: {
       appId: (raw.WECHAT_APP_ID as string | undefined) ?? SANDBOX_WECHAT.appId,
       appSecret: (raw.WECHAT_APP_SECRET as string | undefined) ?? SANDBOX_WECHAT.appSecret,

@@ -197,7 +197,7 @@ export interface Gateway {
 
 export async function startGateway(config: AppConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.logger ?? createLogger(config.logLevel);
-  const infra = createInfrastructure(config, options.redisPrefix);
+  const infra = createInfrastructure(config, options.redisPrefix ?? config.redisPrefix);
   const { db } = infra.database;
   await migrate(
     db,
