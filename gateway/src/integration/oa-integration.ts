@@ -257,6 +257,9 @@ export function oaPollJob(oa: OaSystems, links: IntegrationLinks, inbox: InboxSe
   return {
     name: 'oa.poll',
     title: '查询部门 OA 办理结果',
+    // Runs every minute and is safe to overlap (same inbox dedupe keys): a killed instance must not
+    // hold the job's lease for the default 15 minutes, stalling every case that waits for an OA.
+    maxRunMs: 60_000,
     run: async (ctx) => {
       const counts = { checked: 0, finished: 0, failed: 0 };
       for (const system of oa.systems.values()) {

@@ -64,9 +64,12 @@ export function wecomMessageSender(client: WecomClient, staffPagesBase: () => st
     },
     send: async (delivery) => {
       const p = delivery.payload as unknown as WecomPayload;
+      // A resend after a lost answer carries the same content: WeCom's duplicate check drops it.
+      const dedupe = { enable_duplicate_check: 1, duplicate_check_interval: 1800 } as const;
       const sent = await client.sendMessage(
         p.detailPath
           ? {
+              ...dedupe,
               touser: p.userIds,
               msgtype: 'textcard',
               textcard: {
@@ -76,7 +79,7 @@ export function wecomMessageSender(client: WecomClient, staffPagesBase: () => st
                 btntxt: '去办理',
               },
             }
-          : { touser: p.userIds, msgtype: 'text', text: { content: `${p.title}\n${p.text}` } },
+          : { ...dedupe, touser: p.userIds, msgtype: 'text', text: { content: `${p.title}\n${p.text}` } },
       );
       const invalid = sent.invaliduser.length + sent.unlicenseduser.length;
       return {
