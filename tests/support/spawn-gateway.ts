@@ -1,5 +1,6 @@
 /** Runs the gateway as a real process (`gateway/src/main.ts`), for crash, shutdown and start-up tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,7 +45,8 @@ export async function spawnGateway(env: Record<string, string>, timeoutMs = 30_0
   for (;;) {
     const out = run.output();
     const url = /网关已启动: (http:\/\/[^\s]+)/.exec(out)?.[1];
-    const sim = /微信模拟器: (http:\/\/[^\s]+)/.exec(out)?.[1];
+    // With WECHAT_API_BASE set there is no in-process WeChat simulator: the configured one is used.
+    const sim = /微信模拟器: (http:\/\/[^\s]+)/.exec(out)?.[1] ?? env.WECHAT_API_BASE;
     if (url && sim) return { ...run, url, simulatorUrl: sim };
     if (run.child.exitCode !== null) throw new Error(`gateway exited early:\n${out}`);
     if (Date.now() > deadline) {
@@ -69,4 +71,13 @@ export async function loginVia(gw: { url: string; simulatorUrl: string }, openid
   });
   if (res.status !== 200) throw new Error(`login failed ${res.status}`);
   return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** A TCP port that was free a moment ago (for a gateway that must come back on the same port). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
