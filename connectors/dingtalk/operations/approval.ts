@@ -46,6 +46,8 @@ export interface DingtalkApprovalInstance {
   result?: string;
   businessId?: string;
   originatorUserId: string;
+  /** The form as filled in (name → value), when the answer carries it. */
+  formComponentValues?: { name: string; value: string }[];
   createTime?: string;
   finishTime?: string;
   tasks: DingtalkApprovalTask[];
@@ -246,5 +248,11 @@ function instance(
   };
   for (const [key, value] of Object.entries(extra))
     if (value !== undefined) Object.assign(out, { [key]: value });
+  const form = row.formComponentValues ?? row.form_component_values;
+  if (Array.isArray(form)) {
+    out.formComponentValues = form
+      .filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
+      .map((f) => ({ name: String(f.name ?? ''), value: String(f.value ?? '') }));
+  }
   return out;
 }

@@ -7,6 +7,8 @@ import type { IntegrationLinks } from './links';
 import { staffOfTask, type TaskMessage } from './staff-channels';
 
 const KIND = 'dingtalk.approval';
+/** The form field that names our task in the approval (how an instance is recognised as ours). */
+const TASK_FIELD = '任务编号';
 
 interface ApprovalPayload {
   op: 'create' | 'close';
@@ -46,6 +48,7 @@ export function dingtalkApprovalRoute(
           ? {
               title: `${name}（${m.caseNumber}）${m.nodeName}`,
               fields: [
+                { name: TASK_FIELD, value: m.taskId },
                 { name: '办件编号', value: m.caseNumber },
                 { name: '事项', value: name },
                 { name: '办理环节', value: m.nodeName },
@@ -117,6 +120,42 @@ export function dingtalkApprovalSender(
       await links.close(KIND, existing.externalId);
       return { outcome: 'delivered', reference: existing.externalId };
     },
+  };
+}
+
+/**
+ * `bpms_instance_change` start → recognise our own instances by their 任务编号. DingTalk approvals have
+ * no idempotency key: when a create's answer was lost, the instance's start event links it here (so
+ * the retry does not create another one), and an instance made twice is terminated.
+ */
+export function approvalStartHandler(deps: {
+  links: IntegrationLinks;
+  client: DingtalkClient;
+  /** The case of one of our tasks; undefined when the task is not ours. */
+  caseOfTask: (taskId: string) => Promise<string | undefined>;
+}): (event: InboxEvent) => Promise<void> {
+  return async (event) => {
+    const e = event.payload as Record<string, unknown>;
+    if (e.type !== 'start' || typeof e.processInstanceId !== 'string') return;
+    const instanceId = e.processInstanceId;
+    if (await deps.links.byExternal(KIND, instanceId)) return; // the usual case: the create answered
+    const instance = await deps.client.getWorkflowInstance(instanceId);
+    const taskId = instance.formComponentValues?.find((f) => f.name === TASK_FIELD)?.value;
+    const caseId = taskId ? await deps.caseOfTask(taskId) : undefined;
+    if (!taskId || !caseId) return; // not one of ours
+    await deps.links.record(KIND, instanceId, taskId, caseId);
+    const linked = await deps.links.byLocal(KIND, taskId);
+    if (
+      linked &&
+      linked.externalId !== instanceId &&
+      (instance.status === 'RUNNING' || instance.status === 'NEW')
+    ) {
+      await deps.client.terminateWorkflowInstance({
+        processInstanceId: instanceId,
+        operatingUserId: instance.originatorUserId,
+        remark: '重复创建的审批，已撤销（以另一审批为准）',
+      });
+    }
   };
 }
 

@@ -22,7 +22,12 @@ import type { Db } from '../platform/db/database';
 import type { RouteDefiner } from '../platform/http/route';
 import { oaReconcileJob } from '../reconcile/oa-reconcile';
 import type { Scheduler } from '../scheduler';
-import { approvalDecisionHandler, dingtalkApprovalRoute, dingtalkApprovalSender } from './dingtalk-approval';
+import {
+  approvalDecisionHandler,
+  approvalStartHandler,
+  dingtalkApprovalRoute,
+  dingtalkApprovalSender,
+} from './dingtalk-approval';
 import { dingtalkDriftRoute, dingtalkNotifyRoute, dingtalkNotifySender } from './dingtalk-notify';
 import { dingtalkTodoRoute, dingtalkTodoSender } from './dingtalk-todo';
 import { IntegrationLinks } from './links';
@@ -144,6 +149,22 @@ export function createIntegration(deps: IntegrationDeps): Integration {
     if (processCode) {
       routes.push(dingtalkApprovalRoute(users, deps.serviceName));
       senders.push(dingtalkApprovalSender(client, links, processCode, deps.publicUrl));
+      handlers.on(
+        'dingtalk',
+        'bpms_instance_change',
+        approvalStartHandler({
+          links,
+          client,
+          caseOfTask: async (taskId) =>
+            (
+              (await db
+                .selectFrom('wf_tasks')
+                .select('case_id')
+                .where('id', '=', taskId)
+                .executeTakeFirst()) as { case_id: string } | undefined
+            )?.case_id,
+        }),
+      );
       handlers.on(
         'dingtalk',
         'bpms_task_change',
