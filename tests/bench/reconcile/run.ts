@@ -250,6 +250,9 @@ console.log(
     planted: plantedTotal,
     found,
     repaired,
+    // Planted kinds no run may settle alone (withdrawn or regressed in the OA, deleted after its
+    // result): found, reported for a person with a note, and no longer reported once acknowledged.
+    needs_person: needsPerson,
     naive_seconds_scaled: Number(naiveScaled.toFixed(1)),
     ratio: Number(ratio.toFixed(1)),
     floor: FLOOR,
