@@ -227,7 +227,8 @@ describe(`企业开办 across DingTalk, WeCom and a Weaver OA (${dialect})`, () 
     // and the case's personal data going to the tax OA (field names only).
     const auditor = await t.staffLogin('st-admin-audit');
     const audit = async (action: string) =>
-      (await call(`${t.url}/api/v1/admin/audit?action=${action}&limit=500`, { token: auditor })).body.items as {
+      (await call(`${t.url}/api/v1/admin/audit?action=${action}&limit=500`, { token: auditor })).body
+        .items as {
         actorType: string;
         actorId: string;
         details: Record<string, unknown>;
