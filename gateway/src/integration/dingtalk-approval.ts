@@ -183,9 +183,12 @@ export function approvalDecisionHandler(deps: ApprovalDecisionDeps): (event: Inb
     const userid = typeof e.staffId === 'string' ? e.staffId : undefined;
     if (!instanceId || !userid) throw new PermanentInboxError('bad_payload');
     const link = await deps.links.byExternal(KIND, instanceId);
-    // Not one of ours, or this decision was applied already (a redelivery under another event id).
-    if (!link || link.state === 'applied') return;
+    // This decision was applied already (a redelivery under another event id).
+    if (link?.state === 'applied') return;
     const instance = await deps.client.getWorkflowInstance(instanceId);
+    // An instance made twice for one task (a lost create answer) is still that task: its decision counts.
+    const taskId = link?.localId ?? instance.formComponentValues?.find((f) => f.name === TASK_FIELD)?.value;
+    if (!taskId) return; // not one of ours
     const task = instance.tasks.find((t) => t.userId === userid && t.status === 'COMPLETED');
     const result = task?.result?.toUpperCase();
     if (result !== 'AGREE' && result !== 'REFUSE') return; // redirected, or not finished after all
@@ -198,14 +201,14 @@ export function approvalDecisionHandler(deps: ApprovalDecisionDeps): (event: Inb
         actorId: staffId,
         action: result === 'AGREE' ? 'approveTask' : 'rejectTask',
         objectType: 'approveTask',
-        objectId: link.localId,
+        objectId: taskId,
         result: outcome,
         requestId: event.id,
         details: { status, channel: 'dingtalk', processInstanceId: instanceId },
       });
     try {
-      if (result === 'AGREE') await deps.approve(staffId, link.localId, remark);
-      else await deps.reject(staffId, link.localId, remark ?? '在钉钉审批中拒绝');
+      if (result === 'AGREE') await deps.approve(staffId, taskId, remark);
+      else await deps.reject(staffId, taskId, remark ?? '在钉钉审批中拒绝');
     } catch (error) {
       if (error instanceof AppError) await record('failure', error.status);
       if (error instanceof AppError && error.status === 409) {
