@@ -20,6 +20,7 @@ import type { StaffIdentities } from '../org/staff-identities';
 import type { Cache } from '../platform/cache/cache';
 import type { Db } from '../platform/db/database';
 import type { RouteDefiner } from '../platform/http/route';
+import { dingtalkApprovalReconcileJob } from '../reconcile/dingtalk-approvals';
 import { oaReconcileJob } from '../reconcile/oa-reconcile';
 import type { Scheduler } from '../scheduler';
 import {
@@ -130,6 +131,7 @@ export function createIntegration(deps: IntegrationDeps): Integration {
   const routes: DeliveryRoute[] = [];
   const senders: DeliverySender[] = [];
   const handlers = new InboxHandlers();
+  let approvalsMirrored = false;
 
   if (deps.dingtalk) {
     const { client } = deps.dingtalk;
@@ -147,6 +149,7 @@ export function createIntegration(deps: IntegrationDeps): Integration {
       config.dingtalk?.approvalProcessCode ??
       (deps.dingtalk.simulator ? SANDBOX_APPROVAL_PROCESS_CODE : undefined);
     if (processCode) {
+      approvalsMirrored = true;
       routes.push(dingtalkApprovalRoute(users, deps.serviceName));
       senders.push(dingtalkApprovalSender(client, links, processCode, deps.publicUrl));
       handlers.on(
@@ -232,6 +235,9 @@ export function createIntegration(deps: IntegrationDeps): Integration {
     links,
     callbackSettings,
     registerJobs(scheduler) {
+      if (deps.dingtalk && approvalsMirrored) {
+        scheduler.register(dingtalkApprovalReconcileJob({ db, client: deps.dingtalk.client, links, inbox }));
+      }
       if (deps.oa.systems.size === 0) return;
       scheduler.register(oaPollJob(deps.oa, links, inbox));
       const build = oaCaseBuilder(deps.oa, deps.caseData, deps.serviceName, deps.audit);
