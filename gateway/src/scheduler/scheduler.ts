@@ -233,6 +233,14 @@ export class Scheduler {
     const claim = this.claimed.get(key);
     if (!claim) return;
     this.claimed.delete(key);
+    if (this.stopped) {
+      // Elected just as the scheduler stopped: not started, recorded so, lease freed.
+      await this.runs
+        .finish(claim.runId, 'stopped', this.now(), { error: '网关停止，本次未运行' })
+        .catch(() => {});
+      await claim.lease.release().catch(() => {});
+      return;
+    }
     const controller = new AbortController();
     let finish!: () => void;
     const done = new Promise<void>((resolve) => {
