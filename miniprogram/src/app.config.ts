@@ -1,0 +1,20 @@
+export default defineAppConfig({
+  pages: [
+    'pages/home/index',
+    'pages/login/index',
+    'pages/service/index',
+    'pages/apply/index',
+    'pages/cases/index',
+    'pages/case/index',
+  ],
+  // Staff pages live in a subpackage so that WeChat's main package stays small (they are opened from
+  // DingTalk / WeCom, or by staff in the browser).
+  subPackages: [{ root: 'staff', pages: ['login/index', 'tasks/index', 'task/index'] }],
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#1a5fb4',
+    navigationBarTitleText: '政务服务',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f4f6f9',
+  },
+});

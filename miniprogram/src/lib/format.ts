@@ -1,0 +1,26 @@
+/** 2026-11-27T11:04:15Z → 11月27日 19:04 (Beijing time, what citizens read on their phones). */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+}
+
+export function day(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+}
+
+const CLOSED = new Set(['completed', 'closed', 'rejected', 'withdrawn', 'cancelled', 'done']);
+export const isOpenCase = (status: string) => !CLOSED.has(status);
+
+/** The three steps citizens know (受理 → 审核 → 办结) and where the case is on them. */
+export function stepOf(status: string): 0 | 1 | 2 | 3 {
+  if (status === 'submitted' || status === 'pending') return 0;
+  if (status === 'accepted' || status === 'correction' || status === 'in_review' || status === 'running')
+    return 1;
+  if (CLOSED.has(status)) return 3;
+  return 2;
+}
+export const STEPS = ['受理', '审核', '办结'];

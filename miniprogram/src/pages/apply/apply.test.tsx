@@ -1,0 +1,182 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fakeApi } from '../../../test/fake-api';
+import { BAD_ID, demoForm, GOOD_ID } from '../../../test/fixtures';
+import { taroStub } from '../../../test/taro-stub';
+import { setApi } from '../../services/api';
+import Apply from './index';
+
+const service = {
+  code: 'bundle.demo',
+  name: '示例一件事',
+  kind: 'bundle',
+  departments: [],
+  lifeEvents: [],
+  guide: {},
+  form: demoForm,
+};
+const created = {
+  id: 'case-1',
+  caseNumber: '20261127000002',
+  service: { code: 'bundle.demo', name: '示例一件事' },
+  status: 'submitted',
+  statusLabel: '已提交',
+  timeline: [],
+};
+
+function fill(id = GOOD_ID) {
+  fireEvent.click(screen.getByRole('radio', { name: '与新生儿关系（必填）：母亲' }));
+  fireEvent.change(screen.getByLabelText('申请人姓名（必填）'), { target: { value: '王示例' } });
+  fireEvent.change(screen.getByLabelText('身份证号码（必填）'), { target: { value: id } });
+  fireEvent.click(screen.getByRole('switch', { name: '同意调用电子证照（必填）' }));
+}
+
+function setup(routes: Parameters<typeof fakeApi>[0] = {}) {
+  taroStub.params = { code: 'bundle.demo' };
+  const f = fakeApi({
+    'GET /services/bundle.demo': { body: service },
+    'POST /me/subscriptions': { body: {} },
+    ...routes,
+  });
+  f.api.citizen.save({ accessToken: 'AT', refreshToken: 'RT', expiresIn: 900 });
+  setApi(f.api);
+  return f;
+}
+
+describe('apply page', () => {
+  it('resumes a saved draft', async () => {
+    setup({
+      'GET /drafts/bundle.demo': {
+        body: {
+          serviceCode: 'bundle.demo',
+          form: { id: 'demo', version: 1 },
+          formData: { name: '草稿中的名字' },
+          updatedAt: '2026-11-27T01:00:00Z',
+        },
+      },
+    });
+    render(<Apply />);
+    expect(await screen.findByText('已从草稿恢复')).toBeTruthy();
+    expect((screen.getByLabelText('申请人姓名（必填）') as HTMLInputElement).value).toBe('草稿中的名字');
+    // the computed copy follows the resumed value
+    expect((screen.getByLabelText('参保人姓名') as HTMLInputElement).value).toBe('草稿中的名字');
+  });
+
+  it('prefills from the profile when there is no draft, keeping masked values as they are', async () => {
+    const { calls } = setup({
+      'GET /services/bundle.demo/prefill': {
+        body: {
+          form: { id: 'demo', version: 1 },
+          formData: { name: '王示例', idNumber: '110***********9513' },
+        },
+      },
+      'POST /cases': { status: 201, body: created },
+    });
+    render(<Apply />);
+    expect(await screen.findByText('已根据您以往办事的信息自动填写，请核对')).toBeTruthy();
+    expect((screen.getByLabelText('身份证号码（必填）') as HTMLInputElement).value).toBe(
+      '110***********9513',
+    );
+    fireEvent.click(screen.getByRole('radio', { name: '与新生儿关系（必填）：母亲' }));
+    fireEvent.click(screen.getByRole('switch', { name: '同意调用电子证照（必填）' }));
+    fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+    await waitFor(() => expect(calls.some((c) => c.path === '/cases')).toBe(true));
+    expect(calls.find((c) => c.path === '/cases')!.body).toMatchObject({
+      formData: { name: '王示例', idNumber: '110***********9513' },
+    });
+  });
+
+  it('saves a draft with the channel', async () => {
+    const { calls } = setup({
+      'PUT /drafts/bundle.demo': { body: { serviceCode: 'bundle.demo', formData: {}, updatedAt: 'x' } },
+    });
+    render(<Apply />);
+    await screen.findByText('示例申请表');
+    fireEvent.change(screen.getByLabelText('申请人姓名（必填）'), { target: { value: '王示例' } });
+    fireEvent.click(screen.getByRole('button', { name: '保存草稿' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
+    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({
+      formData: { name: '王示例', insuredName: '王示例' },
+      channel: 'h5',
+    });
+  });
+
+  it('stops a wrong ID number before sending, inline and in zh-CN', async () => {
+    const { calls } = setup();
+    render(<Apply />);
+    await screen.findByText('示例申请表');
+    fill(BAD_ID);
+    fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+    expect(await screen.findByText('身份证号码应为有效的18位居民身份证号码')).toBeTruthy();
+    expect(calls.some((c) => c.path === '/cases')).toBe(false);
+  });
+
+  it('shows the gateway field errors by pointer, then submits the correction with a new key', async () => {
+    let n = 0;
+    const { calls } = setup({
+      'POST /cases': () =>
+        ++n === 1
+          ? {
+              status: 400,
+              body: {
+                title: '请求内容不符合要求',
+                status: 400,
+                detail: '共有 1 处字段不符合要求，请修改后重试',
+                errors: [{ pointer: '/formData/name', code: 'x', message: '申请人姓名与实名认证信息不一致' }],
+              },
+            }
+          : { status: 201, body: created },
+    });
+    render(<Apply />);
+    await screen.findByText('示例申请表');
+    fill();
+    fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+    expect(await screen.findByText('申请人姓名与实名认证信息不一致')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('申请人姓名（必填）'), { target: { value: '王示例二' } });
+    expect(screen.queryByText('申请人姓名与实名认证信息不一致')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+    await waitFor(() =>
+      expect(taroStub.navigations).toEqual([
+        { kind: 'redirectTo', url: '/pages/case/index?id=case-1&submitted=1' },
+      ]),
+    );
+    const posts = calls.filter((c) => c.method === 'POST' && c.path === '/cases');
+    expect(posts).toHaveLength(2);
+    expect(posts[0]!.headers['Idempotency-Key']).not.toBe(posts[1]!.headers['Idempotency-Key']);
+    expect(posts[1]!.body).toMatchObject({
+      serviceCode: 'bundle.demo',
+      channel: 'h5',
+      formData: { relation: '母亲', idNumber: GOOD_ID, agree: true },
+    });
+    // consent asked right after the submission
+    expect(calls.some((c) => c.path === '/me/subscriptions')).toBe(true);
+  });
+
+  it('a double tap sends one submission', async () => {
+    let release: () => void = () => undefined;
+    const { calls } = setup({
+      'POST /cases': () => new Promise((r) => (release = () => r({ status: 201, body: created }))),
+    });
+    render(<Apply />);
+    await screen.findByText('示例申请表');
+    fill();
+    const button = screen.getByRole('button', { name: '提交申请' });
+    fireEvent.click(button);
+    fireEvent.click(button);
+    await waitFor(() => expect(calls.filter((c) => c.path === '/cases')).toHaveLength(1));
+    await act(async () => release());
+    await waitFor(() => expect(taroStub.navigations).toHaveLength(1));
+    expect(calls.filter((c) => c.path === '/cases')).toHaveLength(1);
+  });
+
+  it('does not submit when the citizen cancels the confirmation', async () => {
+    const { calls } = setup();
+    render(<Apply />);
+    await screen.findByText('示例申请表');
+    fill();
+    taroStub.modalAnswers = [false];
+    fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+    await waitFor(() => expect(taroStub.modals).toHaveLength(1));
+    expect(calls.some((c) => c.path === '/cases')).toBe(false);
+  });
+});

@@ -1,0 +1,112 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useEffect, useMemo, useRef } from 'react';
+import { FormRenderer, type WidgetContext } from '../../components/FormRenderer';
+import { replace, routes } from '../../lib/nav';
+import { api } from '../../services/api';
+import { askSubscriptions, uploadMaterial } from '../../services/cases';
+import { getRegions } from '../../services/catalog';
+import { pageClass, useElderly } from '../../stores/elderly';
+import { useApplyForm } from './model';
+
+export default function Apply() {
+  const [elderly] = useElderly();
+  const code = decodeURIComponent(useRouter().params.code ?? '');
+  const a = api();
+  const m = useApplyForm(a, code);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: checked once when the page opens
+  useEffect(() => {
+    if (!a.citizen.signedIn) replace(routes.login(routes.apply(code)));
+  }, []);
+
+  const ctx = useMemo<WidgetContext>(
+    () => ({
+      loadRegions: (parent) => getRegions(a, parent).then((r) => r.items),
+      pickFiles: (count, accept) => a.platform.chooseFiles({ count, accept }),
+      uploadFile: (file, material, onProgress) =>
+        uploadMaterial(a, file, material, onProgress).then((r) => ({ id: r.id, name: r.name })),
+      departments: m.service?.departments ?? [],
+    }),
+    [a, m.service],
+  );
+
+  const tapping = useRef(false);
+  const submit = async () => {
+    // A second tap while the first is confirming or sending does nothing (one tap, one case).
+    if (tapping.current) return;
+    tapping.current = true;
+    try {
+      await confirmAndSubmit();
+    } finally {
+      tapping.current = false;
+    }
+  };
+  const confirmAndSubmit = async () => {
+    // Mistakes are shown before asking for confirmation: the dialog is only for a form that can go.
+    const problems = m.check();
+    if (problems > 0) {
+      a.platform.toast(`有 ${problems} 处需要修改，请查看标红的内容`);
+      return;
+    }
+    const ok = await a.platform.confirm({
+      title: '确认提交',
+      content: '提交后将送有关部门办理，请确认填写无误。',
+      confirmText: '提交',
+    });
+    if (!ok) return;
+    const r = await m.submit();
+    if (!r.ok) {
+      a.platform.toast(r.message);
+      return;
+    }
+    // Right after submitting is when citizens want progress messages: ask for consent now.
+    await askSubscriptions(a).catch(() => undefined);
+    await Taro.redirectTo({ url: routes.case(r.case.id, true) });
+  };
+
+  if (!m.form) {
+    return (
+      <View className={pageClass(elderly)}>
+        <Text className="muted">{m.banner ?? '加载中…'}</Text>
+      </View>
+    );
+  }
+  return (
+    <View className={pageClass(elderly)}>
+      <Text className="title">{m.form.title}</Text>
+      {m.draftAt && <Text className="muted">已从草稿恢复</Text>}
+      {m.prefilled && <Text className="muted">已根据您以往办事的信息自动填写，请核对</Text>}
+      {m.banner && (
+        <View className="card" ariaRole="alert">
+          <Text className="field__error">{m.banner}</Text>
+        </View>
+      )}
+      <FormRenderer
+        form={m.form}
+        value={m.data}
+        states={m.states}
+        errors={m.errors}
+        onChange={m.change}
+        ctx={ctx}
+      />
+      <View className="footer">
+        <View
+          className="btn btn--plain"
+          ariaRole="button"
+          ariaLabel="保存草稿"
+          onClick={() => void m.save().catch(() => undefined)}
+        >
+          保存草稿
+        </View>
+        <View
+          className="btn"
+          ariaRole="button"
+          ariaLabel="提交申请"
+          onClick={m.submitting ? undefined : submit}
+        >
+          {m.submitting ? '正在提交…' : '提交申请'}
+        </View>
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,120 @@
+import { Text, View } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
+import { day, STEPS, stepOf, when } from '../../lib/format';
+import { go, routes } from '../../lib/nav';
+import { api } from '../../services/api';
+import { askSubscriptions, getCase, getProgress, urgeCase, withdrawCase } from '../../services/cases';
+import type { CaseDetail, CaseProgress } from '../../services/types';
+import { pageClass, useElderly } from '../../stores/elderly';
+
+/** What the citizen must do now, in one sentence. */
+export function nextStep(c: CaseDetail, p?: CaseProgress): string {
+  if (p?.correction) return '需要您补充或更正材料，请按提示补正后重新提交';
+  if (stepOf(c.status) === 3) return `已办结：${c.statusLabel}`;
+  const node = p?.current[0];
+  if (node) return `${node.department?.name ?? c.department ?? ''}正在${node.name}，您暂时不用做什么`;
+  return '正在办理中，您暂时不用做什么';
+}
+
+export default function CaseDetailPage() {
+  const [elderly] = useElderly();
+  const { params } = useRouter();
+  const id = params.id ?? '';
+  const [c, setC] = useState<CaseDetail>();
+  const [p, setP] = useState<CaseProgress>();
+  const [asked, setAsked] = useState(params.submitted === '1');
+
+  const load = () => {
+    getCase(api(), id).then(setC, () => undefined);
+    getProgress(api(), id).then(setP, () => undefined);
+  };
+  useEffect(load, [id]);
+
+  if (!c)
+    return (
+      <View className={pageClass(elderly)}>
+        <Text className="muted">加载中…</Text>
+      </View>
+    );
+  const step = stepOf(c.status);
+
+  const withdraw = async () => {
+    const ok = await api().platform.confirm({
+      title: '撤回申请',
+      content: '撤回后需要重新提交，确定撤回吗？',
+      confirmText: '撤回',
+    });
+    if (!ok) return;
+    await withdrawCase(api(), id).then(load, () => undefined);
+  };
+
+  return (
+    <View className={pageClass(elderly)}>
+      <Text className="title">{c.service.name}</Text>
+      <Text className="muted">办件编号 {c.caseNumber}</Text>
+      <View className="card" ariaRole="status">
+        <Text className="title">现在需要您做什么</Text>
+        <Text>{nextStep(c, p)}</Text>
+        {p?.dueAt && step < 3 && <Text className="field__help">预计 {day(p.dueAt)} 前办结</Text>}
+      </View>
+      <View className="card">
+        <View className="row" ariaRole="list" ariaLabel={`办理进度：${STEPS[Math.min(step, 2)]}`}>
+          {STEPS.map((s, i) => (
+            <Text key={s} className={`chip${i < step || (i === step && step < 3) ? ' chip--on' : ''}`}>
+              {s}
+            </Text>
+          ))}
+        </View>
+      </View>
+      <View className="card">
+        <Text className="title">办理记录</Text>
+        {[...c.timeline].reverse().map((t) => (
+          <View key={`${t.type}-${t.at}`} className="timeline__item">
+            <Text>{t.label}</Text>
+            {t.note && <Text className="field__help">{t.note}</Text>}
+            <Text className="muted"> {when(t.at)}</Text>
+          </View>
+        ))}
+      </View>
+      {!asked && step < 3 && (
+        <View
+          className="btn btn--plain"
+          ariaRole="button"
+          ariaLabel="办理结果通知我"
+          onClick={() => {
+            setAsked(true);
+            void askSubscriptions(api()).catch(() => undefined);
+          }}
+        >
+          办理结果通知我
+        </View>
+      )}
+      <View className="footer">
+        {p?.canWithdraw && (
+          <View className="btn btn--plain" ariaRole="button" ariaLabel="撤回申请" onClick={withdraw}>
+            撤回申请
+          </View>
+        )}
+        {step < 3 && (
+          <View
+            className="btn btn--plain"
+            ariaRole="button"
+            ariaLabel="催办"
+            onClick={() =>
+              void urgeCase(api(), id).then(
+                () => api().platform.toast('已提醒工作人员尽快办理', 'success'),
+                () => undefined,
+              )
+            }
+          >
+            催办
+          </View>
+        )}
+        <View className="btn" ariaRole="button" ariaLabel="返回首页" onClick={() => go(routes.home())}>
+          返回首页
+        </View>
+      </View>
+    </View>
+  );
+}

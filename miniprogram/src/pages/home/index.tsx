@@ -1,0 +1,227 @@
+import { Input, Text, View } from '@tarojs/components';
+import { useDidShow } from '@tarojs/taro';
+import { useEffect, useRef, useState } from 'react';
+import { ElderlyToggle } from '../../components/Elderly';
+import { isOpenCase } from '../../lib/format';
+import { go, routes } from '../../lib/nav';
+import { api } from '../../services/api';
+import { listMyCases } from '../../services/cases';
+import { LIFE_EVENTS, searchServices } from '../../services/catalog';
+import type { CaseSummary, ServiceSummary } from '../../services/types';
+import { pageClass, useElderly } from '../../stores/elderly';
+
+/** The services elders use most, shown as big buttons on the simplified home. */
+export const COMMON_SERVICES = [
+  'bundle.newborn',
+  'bundle.retirement',
+  'hf.housing-fund-withdrawal',
+  'hrss.unemployment-benefit',
+];
+
+export function departmentsOf(services: ServiceSummary[]): { code: string; name: string }[] {
+  const seen = new Map<string, string>();
+  for (const s of services)
+    for (const d of s.departments) if (d.lead && !seen.has(d.code)) seen.set(d.code, d.name);
+  return [...seen].map(([code, name]) => ({ code, name }));
+}
+
+export default function Home() {
+  const [elderly] = useElderly();
+  const [q, setQ] = useState('');
+  const [suggestions, setSuggestions] = useState<ServiceSummary[]>([]);
+  const [lifeEvent, setLifeEvent] = useState<string | undefined>();
+  const [department, setDepartment] = useState<string | undefined>();
+  const [departments, setDepartments] = useState<{ code: string; name: string }[]>([]);
+  const [services, setServices] = useState<ServiceSummary[]>([]);
+  const [myCases, setMyCases] = useState<CaseSummary[]>([]);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+
+  useEffect(() => {
+    searchServices(api(), { lifeEvent, department })
+      .then((p) => {
+        setServices(p.items);
+        // The department list comes from the unfiltered catalog (lead departments first).
+        if (!lifeEvent && !department) setDepartments(departmentsOf(p.items));
+      })
+      .catch(() => setServices([]));
+  }, [lifeEvent, department]);
+
+  useDidShow(() => {
+    if (!api().citizen.signedIn) return;
+    listMyCases(api(), { limit: 5 })
+      .then((p) => setMyCases(p.items.filter((c) => isOpenCase(c.status))))
+      .catch(() => setMyCases([]));
+  });
+
+  const onSearch = (text: string) => {
+    setQ(text);
+    clearTimeout(timer.current);
+    if (!text.trim()) return setSuggestions([]);
+    // A short pause keeps typing (pinyin composition included) from firing a request per key.
+    timer.current = setTimeout(() => {
+      searchServices(api(), { q: text.trim() })
+        .then((p) => setSuggestions(p.items.slice(0, 8)))
+        .catch(() => setSuggestions([]));
+    }, 250);
+  };
+
+  const common = COMMON_SERVICES.map((code) => services.find((s) => s.code === code)).filter(
+    (s): s is ServiceSummary => s !== undefined,
+  );
+
+  return (
+    <View className={pageClass(elderly)}>
+      <Input
+        className="input"
+        value={q}
+        placeholder="搜索办事事项，如：出生、退休、公积金"
+        ariaLabel="搜索办事事项"
+        confirmType="search"
+        onInput={(e) => onSearch(e.detail.value)}
+      />
+      {suggestions.length > 0 && (
+        <View className="suggest" ariaRole="listbox" ariaLabel="搜索建议">
+          {suggestions.map((s) => (
+            <View
+              key={s.code}
+              className="suggest__item"
+              ariaRole="option"
+              ariaLabel={`办理${s.name}`}
+              onClick={() => go(routes.service(s.code))}
+            >
+              <Text>{s.name}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+
+      {myCases.length > 0 && (
+        <View className="card">
+          <Text className="title">我的办件（办理中）</Text>
+          {myCases.map((c) => (
+            <View
+              key={c.id}
+              className="row suggest__item"
+              ariaRole="link"
+              ariaLabel={`${c.service.name}，${c.statusLabel}，查看详情`}
+              onClick={() => go(routes.case(c.id))}
+            >
+              <Text>{c.service.name}</Text>
+              <Text className="chip">{c.statusLabel}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+
+      {elderly ? (
+        <View>
+          <Text className="title">常用服务</Text>
+          {common.map((s) => (
+            <View
+              key={s.code}
+              className="btn"
+              ariaRole="button"
+              ariaLabel={`办理${s.name}`}
+              onClick={() => go(routes.service(s.code))}
+            >
+              {s.shortName ?? s.name}
+            </View>
+          ))}
+          <View
+            className="btn btn--plain"
+            ariaRole="button"
+            ariaLabel="查看我的办件"
+            onClick={() => go(routes.cases())}
+          >
+            我的办件
+          </View>
+        </View>
+      ) : (
+        <View>
+          <Text className="title">按人生大事找服务</Text>
+          <View className="chips" ariaRole="tablist">
+            <View
+              className={`chip${lifeEvent === undefined ? ' chip--on' : ''}`}
+              ariaRole="tab"
+              ariaLabel="全部服务"
+              onClick={() => {
+                setLifeEvent(undefined);
+                setDepartment(undefined);
+              }}
+            >
+              全部
+            </View>
+            {LIFE_EVENTS.map((e) => (
+              <View
+                key={e.code}
+                className={`chip${lifeEvent === e.code ? ' chip--on' : ''}`}
+                ariaRole="tab"
+                ariaLabel={`${e.label}相关服务`}
+                onClick={() => {
+                  setDepartment(undefined);
+                  setLifeEvent(e.code);
+                }}
+              >
+                {e.label}
+              </View>
+            ))}
+          </View>
+          <Text className="title">按部门找服务</Text>
+          <View className="chips" ariaRole="tablist">
+            {departments.map((d) => (
+              <View
+                key={d.code}
+                className={`chip${department === d.code ? ' chip--on' : ''}`}
+                ariaRole="tab"
+                ariaLabel={`${d.name}的服务`}
+                onClick={() => {
+                  setLifeEvent(undefined);
+                  setDepartment(d.code);
+                }}
+              >
+                {d.name}
+              </View>
+            ))}
+          </View>
+          <View className="card">
+            {services.map((s) => (
+              <View
+                key={s.code}
+                className="suggest__item"
+                ariaRole="link"
+                ariaLabel={`办理${s.name}`}
+                onClick={() => go(routes.service(s.code))}
+              >
+                <Text>{s.name}</Text>
+                <Text className="muted">
+                  {' '}
+                  {s.departments.find((d) => d.lead)?.name ?? s.departments[0]?.name ?? ''}
+                </Text>
+              </View>
+            ))}
+            {services.length === 0 && <Text className="muted">暂无相关服务</Text>}
+          </View>
+          <View className="row">
+            <View
+              className="btn btn--plain"
+              ariaRole="button"
+              ariaLabel="查看我的办件"
+              onClick={() => go(routes.cases())}
+            >
+              我的办件
+            </View>
+            <View
+              className="btn btn--plain"
+              ariaRole="button"
+              ariaLabel="工作人员入口"
+              onClick={() => go(routes.staffTasks())}
+            >
+              工作人员入口
+            </View>
+          </View>
+        </View>
+      )}
+      <ElderlyToggle />
+    </View>
+  );
+}

@@ -1,0 +1,2 @@
+export { platform } from './index.alipay';
+export type * from './types';

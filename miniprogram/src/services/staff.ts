@@ -1,0 +1,72 @@
+import type { Api } from './api';
+import type { Page, StaffMe, TaskAction, TaskDetail, TaskSummary } from './types';
+
+export type Box = 'todo' | 'done' | 'cc';
+
+export const BOXES: { box: Box; label: string }[] = [
+  { box: 'todo', label: '待办' },
+  { box: 'done', label: '已办' },
+  { box: 'cc', label: '抄送我' },
+];
+
+export const getStaffMe = (api: Api) => api.staffHttp.get<StaffMe>('/staff/me');
+
+export function listTasks(
+  api: Api,
+  query: {
+    box: Box;
+    serviceCode?: string;
+    caseNumber?: string;
+    overdue?: boolean;
+    unread?: boolean;
+    cursor?: string;
+  },
+) {
+  return api.staffHttp.get<Page<TaskSummary>>('/staff/tasks', query);
+}
+
+export const getTask = (api: Api, id: string) => api.staffHttp.get<TaskDetail>(`/staff/tasks/${id}`);
+
+export interface ActionInput {
+  comment?: string;
+  target?: string;
+  to?: string;
+  staffIds?: string[];
+  position?: 'before' | 'after' | 'parallel';
+}
+
+/** Only the fields each action's body accepts (the gateway rejects unknown fields). */
+export function actionBody(action: TaskAction, input: ActionInput): Record<string, unknown> {
+  const comment = input.comment?.trim() ? { comment: input.comment.trim() } : {};
+  switch (action) {
+    case 'return':
+      return { target: input.target, ...comment };
+    case 'transfer':
+      return { to: input.to, ...comment };
+    case 'add-approver':
+      return { staffIds: input.staffIds, position: input.position ?? 'after', ...comment };
+    case 'cc':
+      return { staffIds: input.staffIds, ...comment };
+    default:
+      return comment;
+  }
+}
+
+export function actOnTask(api: Api, id: string, action: TaskAction, input: ActionInput) {
+  return api.staffHttp.post<TaskSummary>(`/staff/tasks/${id}/${action}`, actionBody(action, input));
+}
+
+/** What staff see on the buttons and in the confirmation; the order is the order on screen. */
+export const ACTION_LABELS: Partial<Record<TaskAction, string>> = {
+  claim: '签收',
+  approve: '同意',
+  reject: '不同意',
+  return: '退回',
+  transfer: '转交',
+  'add-approver': '加签',
+  comment: '评论',
+  read: '已阅',
+};
+
+/** Actions that need a written reason before they can be confirmed. */
+export const NEEDS_COMMENT: TaskAction[] = ['reject', 'return', 'comment'];

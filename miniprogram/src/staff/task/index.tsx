@@ -1,0 +1,190 @@
+import { Text, Textarea, View } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
+import { FormRenderer } from '../../components/FormRenderer';
+import { fieldStates } from '../../lib/form-model';
+import { when } from '../../lib/format';
+import { replace, routes } from '../../lib/nav';
+import { api } from '../../services/api';
+import { ACTION_LABELS, type ActionInput } from '../../services/staff';
+import type { FormDefinition, TaskAction } from '../../services/types';
+import { pageClass, useElderly } from '../../stores/elderly';
+import { useTask } from './model';
+
+const noCtx = {
+  loadRegions: async () => [],
+  pickFiles: async () => [],
+  uploadFile: async () => ({ id: '', name: '' }),
+  departments: [],
+};
+
+export default function StaffTask() {
+  const [elderly] = useElderly();
+  const id = useRouter().params.id ?? '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: checked once when the (deep-linked) page opens
+  useEffect(() => {
+    if (!api().staff.signedIn) replace(routes.staffLogin(routes.staffTask(id)));
+  }, []);
+  const t = useTask(api(), id);
+  const [action, setAction] = useState<TaskAction>();
+  const [input, setInput] = useState<ActionInput>({});
+  const [problem, setProblem] = useState<string>();
+
+  if (t.error)
+    return (
+      <View className={pageClass(elderly)}>
+        <Text>{t.error}</Text>
+      </View>
+    );
+  if (!t.detail)
+    return (
+      <View className={pageClass(elderly)}>
+        <Text className="muted">加载中…</Text>
+      </View>
+    );
+  const d = t.detail;
+  const def = d.case.formDefinition;
+  const form: FormDefinition | undefined = def && {
+    ...def,
+    id: d.case.form?.id ?? '',
+    version: d.case.form?.version ?? 0,
+  };
+  const data = d.case.formData ?? {};
+  const colleagues = (d.task.candidates ?? []).filter((c) => c.id);
+
+  const confirm = async () => {
+    if (!action) return;
+    const r = await t.act(action, input);
+    if (r.done) {
+      setAction(undefined);
+      setInput({});
+      setProblem(undefined);
+    } else if (r.reason !== 'cancelled') setProblem(r.message);
+  };
+
+  return (
+    <View className={pageClass(elderly)}>
+      <Text className="title">{d.task.service.name}</Text>
+      <Text className="muted">
+        办件 {d.task.caseNumber} · {d.node.name} · {d.task.statusLabel} · 到期 {when(d.task.dueAt)}
+      </Text>
+      {form && (
+        <View>
+          <Text className="muted">申请表（第 {form.version} 版）</Text>
+          <FormRenderer
+            form={{ ...form, ui: { ...form.ui } }}
+            value={data}
+            states={Object.fromEntries(
+              Object.entries(fieldStates(form, data)).map(([k, s]) => [k, { ...s, readonly: true }]),
+            )}
+            errors={{}}
+            onChange={() => undefined}
+            ctx={noCtx}
+          />
+        </View>
+      )}
+      <View className="card">
+        <Text className="title">办理记录</Text>
+        {d.history.map((h) => (
+          <View key={h.id} className="timeline__item">
+            <Text>
+              {h.label} · {h.actor.name}
+            </Text>
+            {h.comment && <Text className="field__help">{h.comment}</Text>}
+            <Text className="muted"> {when(h.at)}</Text>
+          </View>
+        ))}
+      </View>
+
+      {action && (
+        <View className="card" ariaRole="dialog" ariaLabel={`${ACTION_LABELS[action]}`}>
+          <Text className="title">{ACTION_LABELS[action]}</Text>
+          {action === 'return' && (
+            <View className="chips" ariaRole="radiogroup" ariaLabel="退回到">
+              {d.returnTargets.map((r) => (
+                <View
+                  key={r.nodeId}
+                  className={`chip${input.target === r.nodeId ? ' chip--on' : ''}`}
+                  ariaRole="radio"
+                  ariaLabel={`退回到${r.name}`}
+                  onClick={() => setInput({ ...input, target: r.nodeId })}
+                >
+                  {r.name}
+                </View>
+              ))}
+            </View>
+          )}
+          {(action === 'transfer' || action === 'add-approver') && (
+            <View className="chips" ariaRole="radiogroup" ariaLabel="选择同事">
+              {colleagues.map((c) => {
+                const on = action === 'transfer' ? input.to === c.id : input.staffIds?.includes(c.id);
+                return (
+                  <View
+                    key={c.id}
+                    className={`chip${on ? ' chip--on' : ''}`}
+                    ariaRole="radio"
+                    ariaLabel={`选择${c.name}`}
+                    onClick={() =>
+                      setInput(
+                        action === 'transfer'
+                          ? { ...input, to: c.id }
+                          : { ...input, staffIds: [c.id], position: 'after' },
+                      )
+                    }
+                  >
+                    {c.name}
+                  </View>
+                );
+              })}
+            </View>
+          )}
+          <Textarea
+            className="input"
+            value={input.comment ?? ''}
+            placeholder={action === 'return' ? '请填写退回原因（必填）' : '填写意见'}
+            ariaLabel="办理意见"
+            onInput={(e) => setInput({ ...input, comment: e.detail.value })}
+          />
+          {problem && (
+            <View className="field__error" ariaRole="alert">
+              {problem}
+            </View>
+          )}
+          <View className="row">
+            <View
+              className="btn btn--plain"
+              ariaRole="button"
+              ariaLabel="取消"
+              onClick={() => setAction(undefined)}
+            >
+              取消
+            </View>
+            <View
+              className={`btn${action === 'reject' ? ' btn--danger' : ''}`}
+              ariaRole="button"
+              ariaLabel={`确认${ACTION_LABELS[action]}`}
+              onClick={t.busy ? undefined : confirm}
+            >
+              确认{ACTION_LABELS[action]}
+            </View>
+          </View>
+        </View>
+      )}
+      {!action && t.actions.length > 0 && (
+        <View className="footer" style={{ flexWrap: 'wrap' }}>
+          {t.actions.map((a) => (
+            <View
+              key={a}
+              className={`btn${a === 'approve' ? '' : ' btn--plain'}`}
+              ariaRole="button"
+              ariaLabel={ACTION_LABELS[a]}
+              onClick={() => setAction(a)}
+            >
+              {ACTION_LABELS[a]}
+            </View>
+          ))}
+        </View>
+      )}
+    </View>
+  );
+}

@@ -1,0 +1,108 @@
+// DOM stand-ins for @tarojs/components: enough behaviour for testing-library (labels, clicks, input).
+import type { CSSProperties, ReactNode } from 'react';
+
+type Common = {
+  className?: string;
+  style?: CSSProperties;
+  id?: string;
+  children?: ReactNode;
+  ariaLabel?: string;
+  ariaRole?: string;
+  ariaDisabled?: boolean;
+  onClick?: () => void;
+};
+
+function common(p: Common) {
+  return {
+    className: p.className,
+    style: p.style,
+    id: p.id,
+    'aria-label': p.ariaLabel,
+    role: p.ariaRole,
+    'aria-disabled': p.ariaDisabled,
+    onClick: p.onClick,
+  };
+}
+
+export const View = (p: Common) => <div {...common(p)}>{p.children}</div>;
+export const Text = (p: Common) => <span {...common(p)}>{p.children}</span>;
+
+type InputProps = Common & {
+  value?: string;
+  placeholder?: string;
+  disabled?: boolean;
+  onInput?: (e: { detail: { value: string } }) => void;
+  onConfirm?: (e: { detail: { value: string } }) => void;
+  [k: string]: unknown;
+};
+
+// Taro's input types as the browser sees them (a number input cannot show 130****0000).
+const htmlType = (t: unknown) => (t === 'number' || t === 'digit' ? 'number' : 'text');
+
+export const Input = (p: InputProps) => (
+  <input
+    {...common(p)}
+    type={htmlType(p.type)}
+    value={p.value ?? ''}
+    placeholder={p.placeholder}
+    disabled={p.disabled}
+    onChange={(e) => p.onInput?.({ detail: { value: e.target.value } })}
+    onKeyDown={(e) =>
+      e.key === 'Enter' && p.onConfirm?.({ detail: { value: (e.target as HTMLInputElement).value } })
+    }
+  />
+);
+
+export const Textarea = (p: InputProps) => (
+  <textarea
+    {...common(p)}
+    value={p.value ?? ''}
+    placeholder={p.placeholder}
+    disabled={p.disabled}
+    onChange={(e) => p.onInput?.({ detail: { value: e.target.value } })}
+  />
+);
+
+export const Switch = (
+  p: Common & {
+    checked?: boolean;
+    disabled?: boolean;
+    onChange?: (e: { detail: { value: boolean } }) => void;
+  },
+) => (
+  <input
+    type="checkbox"
+    role="switch"
+    aria-checked={p.checked ?? false}
+    aria-label={p.ariaLabel}
+    checked={p.checked ?? false}
+    disabled={p.disabled}
+    onChange={(e) => p.onChange?.({ detail: { value: e.target.checked } })}
+  />
+);
+
+/** Picker: the children are the trigger; a hidden input lets tests set the value (`data-picker`). */
+export const Picker = (
+  p: Common & {
+    mode?: string;
+    range?: string[];
+    value?: unknown;
+    disabled?: boolean;
+    onChange?: (e: { detail: { value: unknown } }) => void;
+  },
+) => (
+  <div data-picker={p.mode}>
+    {p.children}
+    <input
+      data-testid="picker-input"
+      hidden
+      onChange={(e) => p.onChange?.({ detail: { value: e.target.value } })}
+    />
+  </div>
+);
+
+export const Button = (p: Common) => (
+  <button type="button" {...common(p)}>
+    {p.children}
+  </button>
+);

@@ -1,0 +1,58 @@
+// A small stand-in for @tarojs/taro in jsdom tests: memory storage, recorded toasts/modals/navigation,
+// and page hooks that run once on mount. Tests drive it through `taroStub`.
+import { useEffect } from 'react';
+
+type Modal = { title?: string; content?: string; confirmText?: string };
+
+export const taroStub = {
+  storage: new Map<string, unknown>(),
+  toasts: [] as string[],
+  modals: [] as Modal[],
+  modalAnswers: [] as boolean[],
+  navigations: [] as { kind: string; url: string }[],
+  params: {} as Record<string, string>,
+  pullDown: undefined as undefined | (() => void),
+  reset() {
+    this.storage.clear();
+    this.toasts = [];
+    this.modals = [];
+    this.modalAnswers = [];
+    this.navigations = [];
+    this.params = {};
+    this.pullDown = undefined;
+  },
+};
+
+const Taro = {
+  getStorageSync: (k: string) => (taroStub.storage.has(k) ? taroStub.storage.get(k) : ''),
+  setStorageSync: (k: string, v: unknown) => void taroStub.storage.set(k, v),
+  removeStorageSync: (k: string) => void taroStub.storage.delete(k),
+  showToast: async (o: { title: string }) => void taroStub.toasts.push(o.title),
+  showModal: async (o: Modal) => {
+    taroStub.modals.push(o);
+    return { confirm: taroStub.modalAnswers.shift() ?? true, cancel: false };
+  },
+  navigateTo: async (o: { url: string }) =>
+    void taroStub.navigations.push({ kind: 'navigateTo', url: o.url }),
+  redirectTo: async (o: { url: string }) =>
+    void taroStub.navigations.push({ kind: 'redirectTo', url: o.url }),
+  stopPullDownRefresh: () => undefined,
+  getNetworkType: async () => ({ networkType: 'wifi' }),
+  login: async () => ({ code: 'test-code' }),
+  request: async () => {
+    throw new Error('tests use a fake transport');
+  },
+  uploadFile: () => {
+    throw new Error('tests use a fake transport');
+  },
+  chooseImage: async () => ({ tempFiles: [] }),
+};
+
+export default Taro;
+
+export const useRouter = () => ({ params: taroStub.params });
+// biome-ignore lint/correctness/useExhaustiveDependencies: like Taro's useDidShow, runs once per show (mount here)
+export const useDidShow = (fn: () => void) => useEffect(() => fn(), []);
+export const usePullDownRefresh = (fn: () => void) => {
+  taroStub.pullDown = fn;
+};
