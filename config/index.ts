@@ -60,6 +60,8 @@ export interface AppConfig {
   sms?: { accessKeyId: string; accessKeySecret: string; signName: string; apiBase?: string };
   /** The departments' legacy OA systems (OA_FILE, default config/oa.json). */
   oaFile: string;
+  /** WEB_DIR: the built H5 app the gateway serves at `/` (default miniprogram/dist/h5). */
+  webDir: string;
   /** Master key (64 hex) of personal-data encryption; unset outside production: generated under dataDir. */
   cryptoMasterKey?: string;
   /** SM2 private key (64 hex) signing audit checkpoints; unset outside production: generated under dataDir. */
@@ -252,6 +254,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           apiBase: (raw.SMS_API_BASE as string | undefined) ?? 'https://dysmsapi.aliyuncs.com',
         }
       : undefined,
+    webDir: raw.WEB_DIR
+      ? resolve(cwd, raw.WEB_DIR as string)
+      : fileURLToPath(new URL('../miniprogram/dist/h5', import.meta.url)),
     oaFile: raw.OA_FILE
       ? resolve(cwd, raw.OA_FILE as string)
       : fileURLToPath(new URL('./oa.json', import.meta.url)),

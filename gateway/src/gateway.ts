@@ -130,6 +130,7 @@ import { buildOpenApi } from './platform/http/openapi';
 import { limitByIp } from './platform/http/rate-limit';
 import { requestContext } from './platform/http/request-context';
 import { ApiRegistry } from './platform/http/route';
+import { webApp } from './platform/http/web-app';
 import { createInfrastructure } from './platform/infrastructure';
 import { createLogger, describeUnexpected } from './platform/logger';
 import { outboxMigrations } from './platform/outbox/outbox';
@@ -648,6 +649,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   });
   // Platform callbacks read raw bodies and answer in the platforms' own formats, before the JSON API.
   app.use(integration.callbacks);
+  // The H5 app (citizen and staff pages) from the same origin as the API.
+  app.use(webApp(config.webDir));
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.on('error', () => {
