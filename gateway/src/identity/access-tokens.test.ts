@@ -125,4 +125,33 @@ describe('verified-token cache', () => {
       vi.useRealTimers();
     }
   });
+
+  it('renews a staff token only within its grace after expiry, and never a citizen token', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const keys: SigningKeys = {
+      kid: 'k1',
+      privateKey: pair.privateKey,
+      jwks: { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' }] },
+    };
+    const tokens = new AccessTokens(keys, { issuer: 'g-crm', audience: 'g-crm-api', ttlSeconds: 900 });
+    const claims = { sub: randomUUID(), sid: randomUUID() };
+    const now = () => Math.floor(Date.now() / 1000);
+    const signed = (role: string, exp: number) =>
+      new SignJWT({ sid: claims.sid, role })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
+        .setSubject(claims.sub)
+        .setIssuer('g-crm')
+        .setAudience('g-crm-api')
+        .setIssuedAt(exp - 900)
+        .setExpirationTime(exp)
+        .sign(keys.privateKey);
+    const tenMinutesAgo = now() - 600;
+    expect(await tokens.verify(await signed('staff', tenMinutesAgo))).toBeNull();
+    expect(await tokens.verifyRecentlyExpired(await signed('staff', tenMinutesAgo), 1800)).toEqual({
+      ...claims,
+      role: 'staff',
+    });
+    expect(await tokens.verifyRecentlyExpired(await signed('staff', now() - 3600), 1800)).toBeNull();
+    expect(await tokens.verifyRecentlyExpired(await signed('citizen', tenMinutesAgo), 1800)).toBeNull();
+  });
 });

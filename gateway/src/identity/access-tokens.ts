@@ -48,6 +48,29 @@ export class AccessTokens {
     return { token, expiresIn: this.options.ttlSeconds };
   }
 
+  /**
+   * The claims of a token that is valid except that it expired at most `graceSeconds` ago: only for
+   * renewing a staff session that the server still holds open (the session is what is checked then).
+   */
+  async verifyRecentlyExpired(token: string, graceSeconds: number): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.keySet, {
+        algorithms: [ALG],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        typ: TYP,
+        requiredClaims: ['sub', 'exp', 'iat', 'sid'],
+        clockTolerance: graceSeconds,
+      });
+      if (payload.role !== 'staff' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string')
+        return null;
+      return { sub: payload.sub, sid: payload.sid, role: 'staff' };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
+      throw error;
+    }
+  }
+
   /** The claims of a valid token, or null for anything else (bad signature, alg, kid, typ, iss, aud, time). */
   async verify(token: string): Promise<AccessClaims | null> {
     const hit = this.verified.get(token);

@@ -84,6 +84,17 @@ export class IdentityService {
     return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn };
   }
 
+  /**
+   * Renews a staff token that expired less than `graceSeconds` ago: the caller checks that its session
+   * is still open (idle and absolute limits, revocation). Null when the token is no renewable staff token.
+   */
+  async renewableStaffClaims(accessToken: string, graceSeconds: number): Promise<AccessClaims | null> {
+    const claims = await this.tokens.verifyRecentlyExpired(accessToken, graceSeconds);
+    if (!claims) return null;
+    if ((await this.cache.get(REVOKED_PREFIX + claims.sid)) !== null) return null;
+    return claims;
+  }
+
   /** The subject of an access token, or null when the token is invalid or its session revoked. */
   async authenticate(accessToken: string): Promise<AccessClaims | null> {
     const claims = await this.tokens.verify(accessToken);

@@ -73,11 +73,19 @@ export function staffAuthRoutes(
     path: '/auth/staff/refresh',
     operationId: 'staffRefresh',
     summary: '续期工作人员访问令牌（会话有效时）',
+    description:
+      '以当前访问令牌续期；令牌过期不超过 30 分钟且会话仍有效（未超时、未注销）时也可续期，否则须重新登录。',
     tags: ['auth'],
-    auth: 'staff',
-    responses: { 200: { description: '新的访问令牌' } },
+    auth: 'none',
+    before: [loginLimit],
+    responses: { 200: { description: '新的访问令牌' }, 401: { description: '会话已结束，请重新登录' } },
     handler: async (ctx) => {
-      ctx.body = await identity.staffToken(me(ctx).id, me(ctx).sessionId);
+      const bearer = /^Bearer (\S+)$/i.exec(ctx.get('authorization'))?.[1];
+      // The session's own idle limit (30 min) bounds the grace: a token older than that has no session.
+      const claims = bearer ? await identity.renewableStaffClaims(bearer, 30 * 60) : null;
+      if (!claims || !isActiveStaff(claims.sub) || !(await sessions.touch(claims.sid, claims.sub)))
+        throw errors.unauthorized('session_ended', '登录已过期，请重新登录');
+      ctx.body = await identity.staffToken(claims.sub, claims.sid);
     },
   });
 
