@@ -43,6 +43,7 @@ function banner(url: string, simulator: string | undefined, db: string): string 
   const lines = [
     '',
     `G-CRM 网关已启动: ${url}   (数据库: ${db})`,
+    `  打开应用:  ${url}/   (市民端；工作人员端：首页「工作人员入口」，沙箱登录)`,
     `  接口文档:  ${url}/api/v1/openapi.json`,
     `  健康检查:  ${url}/healthz   ${url}/readyz`,
   ];
