@@ -264,6 +264,23 @@ export class DeliveryStore {
     return this.outcomes.add({ token, id, changes });
   }
 
+  /**
+   * Makes the rows of `destination` that wait on backoff after a failure due now (nobody holds them):
+   * the destination answered again, so they need not sit out a wait sized for an outage.
+   */
+  async pullForward(destination: string, now: number): Promise<number> {
+    const result = await (this.db as Db)
+      .updateTable('deliveries')
+      .set({ next_attempt_at: now })
+      .where('status', '=', 'pending')
+      .where('destination', '=', destination)
+      .where('attempts', '>', 0)
+      .where('next_attempt_at', '>', now + 5000)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows ?? 0);
+  }
+
   /** Marks a claimed row refused and writes its fallbacks, in one transaction. */
   async refuse(token: string, row: DeliveryRow, error: string, fallbacks: NewDelivery[], now: number) {
     return inTransaction(this.db as Db, async (tx) => {

@@ -33,6 +33,9 @@ export class Dispatcher {
   private readonly senders = new Map<string, DeliverySender>();
   private readonly routes = new Map<string, DeliveryRoute>();
 
+  private readonly pulledAt = new Map<string, number>();
+  private readonly failedAt = new Map<string, number>();
+
   constructor(
     private readonly store: DeliveryStore,
     senders: readonly DeliverySender[],
@@ -102,6 +105,7 @@ export class Dispatcher {
     }
     this.limiter.succeeded(row.destination);
     const now = this.options.now();
+    this.recovered(row.destination, now);
     await this.store.record(token, row.id, {
       status: 'delivered',
       attempts: row.attempts + 1,
@@ -111,7 +115,22 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * A send went through after the destination had failed: it is back. Rows of it that wait on backoff
+   * are pulled forward, at most every 30 s per destination (a row that keeps failing on its own spends
+   * at most one extra attempt per 30 s).
+   */
+  private recovered(destination: string, now: number): void {
+    const pulled = this.pulledAt.get(destination) ?? 0;
+    if ((this.failedAt.get(destination) ?? 0) <= pulled || now - pulled < 30_000) return;
+    this.pulledAt.set(destination, now);
+    this.store.pullForward(destination, now).catch((error) => {
+      this.options.log?.warn({ destination, err: errorText(error) }, 'delivery: pulling forward failed');
+    });
+  }
+
   private async failed(token: string, row: DeliveryRow, failure: FailureInfo): Promise<void> {
+    this.failedAt.set(row.destination, this.options.now());
     const now = this.options.now();
     const attempts = row.attempts + 1;
     switch (failure.kind) {

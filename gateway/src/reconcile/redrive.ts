@@ -101,6 +101,41 @@ export function redriveJob(deps: {
         });
       }
 
+      // Rows waiting out a long backoff although their destination has answered since they failed:
+      // the platform is back, so they go now (their attempts are kept).
+      const waiting = (await deps.db
+        .selectFrom('deliveries as d')
+        .select(['d.id', 'd.destination'])
+        .where('d.status', '=', 'pending')
+        .where('d.attempts', '>', 0)
+        .where('d.next_attempt_at', '>', at + 5000)
+        .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<=', at)]))
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('deliveries as ok')
+              .select('ok.id')
+              .whereRef('ok.destination', '=', 'd.destination')
+              .where('ok.status', '=', 'delivered')
+              .whereRef('ok.finished_at', '>', 'd.updated_at'),
+          ),
+        )
+        .limit(limit)
+        .execute()) as { id: string; destination: string }[];
+      for (const row of waiting) {
+        await deps.db
+          .updateTable('deliveries')
+          .set({ next_attempt_at: at })
+          .where('id', '=', row.id)
+          .where('status', '=', 'pending')
+          .execute();
+        await drift.add({
+          kind: 'delivery.backoff_after_recovery',
+          ref: row.id,
+          outcome: 'repaired',
+          note: `${row.destination} 已恢复，等待重试的投递已提前发送`,
+        });
+      }
+
       const events = (await deps.db
         .selectFrom('callback_inbox')
         .select(['id', 'lease_owner', 'lease_until', 'next_attempt_at'])
@@ -130,6 +165,7 @@ export function redriveJob(deps: {
       return drift.outcome({
         outboxChecked: outbox.length,
         deliveriesChecked: deliveries.length,
+        pulledForward: waiting.length,
         inboxChecked: events.length,
         inboxApplied: applied,
       });
