@@ -121,7 +121,12 @@ describe(`DingTalk HTTP push (${dialect})`, () => {
 
   it('a failing handler is retried later and applied once', async () => {
     const id = await approval();
-    await until(async () => (await rowsOf(h, 'dingtalk')).some((r) => r.dedupe_key.includes(id)));
+    // The task's start event (the instance's may come first, or out of order).
+    await until(async () =>
+      (await rowsOf(h, 'dingtalk')).some(
+        (r) => r.event_type === 'bpms_task_change' && r.dedupe_key.includes(id),
+      ),
+    );
     const taskKey = (await rowsOf(h, 'dingtalk')).find(
       (r) => r.event_type === 'bpms_task_change' && r.dedupe_key.includes(id),
     )!.dedupe_key;
