@@ -44,6 +44,7 @@ export function upload(options: UploadOptions): Promise<UploadResult> {
       url: options.url,
       filePath: options.filePath,
       name: options.name,
+      fileName: options.fileName,
       header: options.header,
       formData: options.formData,
       timeout: options.timeoutMs ?? 60_000,

@@ -27,6 +27,8 @@ export interface UploadOptions {
   url: string;
   filePath: string;
   name: string;
+  /** The multipart file name; H5 needs it (a blob: path has no name), mini-programs ignore it. */
+  fileName?: string;
   header: Record<string, string>;
   formData?: Record<string, string>;
   /** 0..100 */

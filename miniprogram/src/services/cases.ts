@@ -48,6 +48,7 @@ export function uploadMaterial(
       upload: {
         filePath: file.path,
         name: 'file',
+        fileName: file.name,
         formData: materialCode ? { materialCode } : undefined,
         onProgress,
       },

@@ -16,6 +16,8 @@ export interface HttpRequest {
   upload?: {
     filePath: string;
     name: string;
+    /** the file's own name (H5 otherwise sends file-<timestamp>) */
+    fileName?: string;
     formData?: Record<string, string>;
     onProgress?: (p: number) => void;
   };
@@ -41,6 +43,7 @@ export interface Transport {
     url: string;
     filePath: string;
     name: string;
+    fileName?: string;
     header: Record<string, string>;
     formData?: Record<string, string>;
     onProgress?: (p: number) => void;

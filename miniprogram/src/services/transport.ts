@@ -20,6 +20,7 @@ export const taroTransport: Transport = {
       url: req.url,
       filePath: req.filePath,
       name: req.name,
+      fileName: req.fileName,
       header: req.header,
       formData: req.formData,
       onProgress: req.onProgress,
