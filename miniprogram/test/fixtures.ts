@@ -49,6 +49,11 @@ export const demoForm: FormDefinition = {
   ],
 };
 
-// Fictitious ID numbers (9xx sequence) with a correct GB 11643 check character.
-export const GOOD_ID = '110105199003079513';
-export const BAD_ID = '110105199003079514';
+// Fictitious ID numbers (9xx sequence) made here with a correct GB 11643 check character, and one off by one.
+const idWithCheck = (first17: string) => {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((n, d, i) => n + Number(d) * (weights[i] as number), 0);
+  return first17 + '10X98765432'[sum % 11];
+};
+export const GOOD_ID = idWithCheck(['110105', '19900307', '951'].join(''));
+export const BAD_ID = GOOD_ID.slice(0, 17) + (GOOD_ID.endsWith('4') ? '5' : '4');
