@@ -11,8 +11,9 @@ function Harness(props: {
   errors?: Record<string, string>;
   ctx?: Partial<WidgetContext>;
   onData?: (d: FormData) => void;
+  initial?: FormData;
 }) {
-  const [data, setData] = useState<FormData>({});
+  const [data, setData] = useState<FormData>(props.initial ?? {});
   const states = useMemo(() => fieldStates(props.form, data), [props.form, data]);
   const ctx: WidgetContext = {
     loadRegions: async () => [],
@@ -105,6 +106,35 @@ describe('FormRenderer', () => {
     await waitFor(() => expect(last.proof).toEqual([{ id: 'm-1', name: '证明.pdf(guardianship-proof)' }]));
     expect(screen.getByText('证明.pdf(guardianship-proof)')).toBeTruthy();
     expect(uploadFile).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the names of a region restored from a draft, not its code', async () => {
+    const form: FormDefinition = {
+      id: 'region-test',
+      version: 1,
+      title: '地址',
+      schema: { type: 'object', properties: { home: { type: 'string', title: '户籍地' } } },
+      ui: { sections: [{ title: '地址', fields: ['home'] }], fields: { home: { widget: 'region' } } },
+    };
+    const regions: Record<string, { code: string; name: string }[]> = {
+      root: [{ code: '110000', name: '北京市' }],
+      '110000': [{ code: '110100', name: '市辖区' }],
+      '110100': [{ code: '110105', name: '朝阳区' }],
+    };
+    render(
+      <Harness
+        form={form}
+        initial={{ home: '110105' }}
+        ctx={{ loadRegions: async (parent) => regions[parent ?? 'root'] ?? [] }}
+      />,
+    );
+    expect(await screen.findByText('北京市 / 市辖区 / 朝阳区')).toBeTruthy();
+    // Choosing again starts from the provinces, and is not overwritten by the restored names.
+    fireEvent.click(screen.getByRole('button', { name: '户籍地，北京市 / 市辖区 / 朝阳区' }));
+    fireEvent.click(await screen.findByRole('option', { name: '北京市' }));
+    fireEvent.click(await screen.findByRole('option', { name: '市辖区' }));
+    fireEvent.click(await screen.findByRole('option', { name: '朝阳区' }));
+    expect(await screen.findByText('北京市 / 市辖区 / 朝阳区')).toBeTruthy();
   });
 
   it('renders every widget type the catalog uses', async () => {

@@ -190,6 +190,28 @@ function Region(props: WidgetProps) {
     if (!open) return;
     props.ctx.loadRegions(path[path.length - 1]?.code).then(setItems, () => setItems([]));
   }, [open, path, props.ctx]);
+  // A value that came from a draft or the profile is a bare code: show its names (省 / 市 / 区).
+  const code = typeof props.value === 'string' ? props.value : '';
+  useEffect(() => {
+    // Not while the citizen is choosing (the path is theirs then).
+    if (open || !/^\d{6}$/.test(code) || path[path.length - 1]?.code === code) return;
+    let cancelled = false;
+    const levels = [`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code].slice(0, depth);
+    (async () => {
+      const named: { code: string; name: string }[] = [];
+      for (const levelCode of levels) {
+        const found = (await props.ctx.loadRegions(named[named.length - 1]?.code)).find(
+          (r) => r.code === levelCode,
+        );
+        if (!found) return; // not a code of this list: keep showing the code itself
+        named.push(found);
+      }
+      if (!cancelled) setPath(named);
+    })().catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [code, depth, props.ctx, path, open]);
   const choose = (item: { code: string; name: string }) => {
     const next = [...path, item];
     if (next.length >= depth) {
