@@ -4,6 +4,7 @@ import * as fixtures from '../../gateway/src/materials/testing/fixtures';
 import { samples } from '../../gateway/test/form-samples';
 import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway } from '../../gateway/test/test-gateway';
+import { eventually } from '../support/eventually';
 import { call } from '../support/http';
 
 // 企业开办一件事 across three departments, each on its own channel: 市场监管局 on DingTalk (待办 and
@@ -14,15 +15,6 @@ describe(`企业开办 across DingTalk, WeCom and a Weaver OA (${dialect})`, () 
   let t: TestGateway;
   let admin: string;
   const openid = `o-bizstart-${randomUUID()}`;
-
-  async function eventually<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 200; i++) {
-      const v = await read();
-      if (ok(v)) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   beforeAll(async () => {
     t = await startTestGateway();

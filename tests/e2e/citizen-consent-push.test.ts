@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway, validApplication } from '../../gateway/test/test-gateway';
+import { eventually } from '../support/eventually';
 import { call } from '../support/http';
 
 // The citizen's consent can also reach us through WeChat's message push (safe mode, encrypted): the
@@ -13,15 +14,6 @@ describe(`citizen consents from the WeChat message push (${dialect})`, () => {
     t = await startTestGateway();
   });
   afterAll(async () => t?.stop());
-
-  async function eventually<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 200; i++) {
-      const v = await read();
-      if (ok(v)) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   const accept = async (token: string, caseId: string) => {
     const clerk = await t.staffLogin('st-hrss-clerk-1');

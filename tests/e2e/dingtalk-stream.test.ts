@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway, validApplication } from '../../gateway/test/test-gateway';
+import { eventually } from '../support/eventually';
 import { call } from '../support/http';
 
 // DINGTALK_MODE=stream: no public callback URL; the gateway keeps an outbound Stream connection to the
@@ -24,15 +25,6 @@ describe(`DingTalk events over Stream mode (${dialect})`, () => {
     }
   });
   afterAll(async () => t?.stop());
-
-  async function eventually<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 200; i++) {
-      const v = await read();
-      if (ok(v)) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   it('has no HTTP callback route and applies a DingTalk approval decision that came over Stream', async () => {
     const sim = t.gateway.dingtalkSimulator!;

@@ -8,6 +8,7 @@ import * as fixtures from '../../gateway/src/materials/testing/fixtures';
 import { samples } from '../../gateway/test/form-samples';
 import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway } from '../../gateway/test/test-gateway';
+import { eventually } from '../support/eventually';
 import { call } from '../support/http';
 
 // A department whose in-house OA speaks our generic protocol: the case is pushed (signed with
@@ -46,15 +47,6 @@ describe(`a department OA that calls back (${dialect})`, () => {
     admin = await t.staffLogin('st-admin-system');
   });
   afterAll(async () => t?.stop());
-
-  async function eventually<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 200; i++) {
-      const v = await read();
-      if (ok(v)) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   it('applies the OA result that arrives by callback, once', async () => {
     const oa = t.gateway.oaSimulators.get('tax-rest') as GenericOaSimulator;

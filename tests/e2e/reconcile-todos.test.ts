@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway, validApplication } from '../../gateway/test/test-gateway';
+import { eventually } from '../support/eventually';
 import { call } from '../support/http';
 
 // Drift behind the gateway's back in DingTalk — a todo deleted by hand, another one ticked off while its
@@ -33,15 +34,6 @@ describe(`reconciling DingTalk todos through the gateway (${dialect})`, () => {
       sourceId: string;
       done: boolean;
     }[];
-
-  async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 200; i++) {
-      const v = await read();
-      if (ok(v)) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   async function runToEnd(name: string) {
     const started = await call(`${t.url}/api/v1/admin/jobs/${name}/run`, { token: admin, body: {} });
