@@ -10,6 +10,15 @@ type Common = {
   ariaRole?: string;
   ariaDisabled?: boolean;
   onClick?: () => void;
+  onTouchStart?: (e: unknown) => void;
+  onTouchMove?: (e: unknown) => void;
+  onTouchEnd?: (e: unknown) => void;
+  onTouchCancel?: (e: unknown) => void;
+  onMouseDown?: (e: unknown) => void;
+  onMouseMove?: (e: unknown) => void;
+  onMouseUp?: (e: unknown) => void;
+  onMouseLeave?: (e: unknown) => void;
+  [k: string]: unknown;
 };
 
 function common(p: Common) {
@@ -21,6 +30,14 @@ function common(p: Common) {
     role: p.ariaRole,
     'aria-disabled': p.ariaDisabled,
     onClick: p.onClick,
+    onTouchStart: p.onTouchStart,
+    onTouchMove: p.onTouchMove,
+    onTouchEnd: p.onTouchEnd,
+    onTouchCancel: p.onTouchCancel,
+    onMouseDown: p.onMouseDown,
+    onMouseMove: p.onMouseMove,
+    onMouseUp: p.onMouseUp,
+    onMouseLeave: p.onMouseLeave,
   };
 }
 
@@ -105,4 +122,8 @@ export const Button = (p: Common) => (
   <button type="button" {...common(p)}>
     {p.children}
   </button>
+);
+
+export const Image = (p: Common & { src?: string; mode?: string }) => (
+  <img {...common(p)} src={p.src} alt={p.ariaLabel ?? ''} />
 );

@@ -12,6 +12,8 @@ export const taroStub = {
   navigations: [] as { kind: string; url: string }[],
   params: {} as Record<string, string>,
   pullDown: undefined as undefined | (() => void),
+  /** What createSelectorQuery().boundingClientRect answers (jsdom has no layout). */
+  rect: { left: 10, top: 100, width: 300, height: 160 },
   reset() {
     this.storage.clear();
     this.toasts = [];
@@ -46,6 +48,18 @@ const Taro = {
     throw new Error('tests use a fake transport');
   },
   chooseImage: async () => ({ tempFiles: [] }),
+  createSelectorQuery: () => {
+    let cb: ((r: unknown) => void) | undefined;
+    const q = {
+      select: () => q,
+      boundingClientRect: (fn: (r: unknown) => void) => {
+        cb = fn;
+        return q;
+      },
+      exec: () => queueMicrotask(() => cb?.({ ...taroStub.rect })),
+    };
+    return q;
+  },
 };
 
 export default Taro;

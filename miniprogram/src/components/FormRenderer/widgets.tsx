@@ -1,6 +1,7 @@
 import { Input, Picker, Switch, Text, Textarea, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
 import type { JsonSchema, Option, WidgetUi } from '../../services/types';
+import { SignaturePad } from '../Signature';
 import { type UploadedRef, Uploader } from '../Uploader';
 
 /** What widgets need from outside: regions, files, departments. Keeps the renderer free of network calls. */
@@ -309,12 +310,17 @@ function Table(props: WidgetProps) {
   );
 }
 
-/**
- * Signature. Phase 1 records the typed full name as the signature text (the schema takes a string);
- * handwriting on a canvas is phase 2 (TODO: Canvas 2D per platform).
- */
 function Signature(props: WidgetProps) {
-  return <TextLike {...props} ui={{ ...props.ui, widget: 'text', placeholder: '请输入本人姓名作为签名' }} />;
+  return (
+    <SignaturePad
+      name={props.name}
+      label={props.label}
+      value={props.value}
+      readonly={props.readonly}
+      invalid={props.invalid}
+      onChange={props.onChange}
+    />
+  );
 }
 
 function DepartmentPicker(props: WidgetProps) {
