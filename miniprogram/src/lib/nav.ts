@@ -12,6 +12,7 @@ export const routes = {
   staffLogin: (back?: string) => `/staff/login/index${back ? `?back=${encodeURIComponent(back)}` : ''}`,
   staffTasks: () => '/staff/tasks/index',
   staffTask: (id: string) => `/staff/task/index?id=${id}`,
+  dashboard: () => '/dashboard/index',
 };
 
 export function go(url: string): void {

@@ -1,5 +1,5 @@
 import type { Api } from './api';
-import type { Page, StaffMe, TaskAction, TaskDetail, TaskSummary } from './types';
+import type { Dashboard, Page, StaffMe, TaskAction, TaskDetail, TaskSummary } from './types';
 
 export type Box = 'todo' | 'done' | 'cc';
 
@@ -70,3 +70,8 @@ export const ACTION_LABELS: Partial<Record<TaskAction, string>> = {
 
 /** Actions that need a written reason before they can be confirmed. */
 export const NEEDS_COMMENT: TaskAction[] = ['reject', 'return', 'comment'];
+
+export const DASHBOARD_PERIODS = [7, 30, 90] as const;
+
+export const getDashboard = (api: Api, days: number) =>
+  api.staffHttp.get<Dashboard>('/staff/dashboard', { days });

@@ -215,3 +215,26 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** GET /staff/dashboard: the staff member's department (data scope) over the last `days` days. */
+export interface Dashboard {
+  scope: { departmentCode: string; departmentName: string };
+  days: number;
+  generatedAt: string | number;
+  counts: {
+    inProgress: number;
+    dueSoon: number;
+    overdue: number;
+    acceptedInPeriod: number;
+    completedInPeriod: number;
+  };
+  onTimeRate: number | null;
+  satisfaction: {
+    ratings: number;
+    goodRate: number | null;
+    average: number | null;
+    distribution: Record<string, number>;
+  };
+  trend: { date: string; accepted: number; completed: number }[];
+  byService: { serviceCode: string; serviceName: string; inProgress: number; overdue: number }[];
+}

@@ -42,9 +42,19 @@ export default function StaffTasks() {
   return (
     <View className={pageClass(elderly)}>
       {me && (
-        <Text className="muted">
-          {me.name} · {me.departments.map((d) => d.name).join('、')}
-        </Text>
+        <View className="row">
+          <Text className="muted" style={{ flex: 1 }}>
+            {me.name} · {me.departments.map((d) => d.name).join('、')}
+          </Text>
+          <View
+            className="link"
+            ariaRole="link"
+            ariaLabel="部门数据看板"
+            onClick={() => go(routes.dashboard())}
+          >
+            数据看板
+          </View>
+        </View>
       )}
       <View className="chips" ariaRole="tablist">
         {BOXES.map((b) => (

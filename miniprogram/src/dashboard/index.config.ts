@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '部门数据看板', enablePullDownRefresh: true });
