@@ -13,6 +13,8 @@ export default defineAppConfig({
   subPackages: [
     { root: 'staff', pages: ['login/index', 'tasks/index', 'task/index'] },
     { root: 'dashboard', pages: ['index'] },
+    // Citizen pages opened now and then: result delivery, rating, phone binding.
+    { root: 'more', pages: ['delivery/index', 'rate/index', 'phone/index'] },
   ],
   window: {
     backgroundTextStyle: 'dark',

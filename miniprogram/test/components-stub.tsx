@@ -1,5 +1,9 @@
 // DOM stand-ins for @tarojs/components: enough behaviour for testing-library (labels, clicks, input).
 import type { CSSProperties, ReactNode } from 'react';
+import { taroStub } from './taro-stub';
+
+const phoneSheetAnswer = () =>
+  taroStub.phoneCode ? { code: taroStub.phoneCode } : { errMsg: 'getPhoneNumber:fail user deny' };
 
 type Common = {
   className?: string;
@@ -118,8 +122,15 @@ export const Picker = (
   </div>
 );
 
-export const Button = (p: Common) => (
-  <button type="button" {...common(p)}>
+/** `openType="getPhoneNumber"`: a click answers with `taroStub`'s phone code, as WeChat's sheet would. */
+export const Button = (p: Common & { openType?: string; onGetPhoneNumber?: (e: unknown) => void }) => (
+  <button
+    type="button"
+    {...common(p)}
+    onClick={() =>
+      p.openType === 'getPhoneNumber' ? p.onGetPhoneNumber?.({ detail: phoneSheetAnswer() }) : p.onClick?.()
+    }
+  >
     {p.children}
   </button>
 );

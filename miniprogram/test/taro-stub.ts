@@ -14,6 +14,8 @@ export const taroStub = {
   pullDown: undefined as undefined | (() => void),
   /** What createSelectorQuery().boundingClientRect answers (jsdom has no layout). */
   rect: { left: 10, top: 100, width: 300, height: 160 },
+  /** What WeChat's getPhoneNumber sheet answers (undefined: the citizen declined). */
+  phoneCode: undefined as string | undefined,
   reset() {
     this.storage.clear();
     this.toasts = [];
@@ -22,6 +24,7 @@ export const taroStub = {
     this.navigations = [];
     this.params = {};
     this.pullDown = undefined;
+    this.phoneCode = undefined;
   },
 };
 
@@ -38,6 +41,7 @@ const Taro = {
     void taroStub.navigations.push({ kind: 'navigateTo', url: o.url }),
   redirectTo: async (o: { url: string }) =>
     void taroStub.navigations.push({ kind: 'redirectTo', url: o.url }),
+  navigateBack: async () => void taroStub.navigations.push({ kind: 'navigateBack', url: '' }),
   stopPullDownRefresh: () => undefined,
   getNetworkType: async () => ({ networkType: 'wifi' }),
   login: async () => ({ code: 'test-code' }),

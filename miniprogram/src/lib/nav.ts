@@ -13,6 +13,9 @@ export const routes = {
   staffTasks: () => '/staff/tasks/index',
   staffTask: (id: string) => `/staff/task/index?id=${id}`,
   dashboard: () => '/dashboard/index',
+  delivery: (caseId: string) => `/more/delivery/index?id=${caseId}`,
+  rate: (caseId: string) => `/more/rate/index?id=${caseId}`,
+  phone: (back?: string) => `/more/phone/index${back ? `?back=${encodeURIComponent(back)}` : ''}`,
 };
 
 export function go(url: string): void {

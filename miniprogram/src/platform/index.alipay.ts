@@ -22,6 +22,7 @@ export const platform: Platform = {
   name: 'dd',
   channel: 'dingtalk',
   staffSilentLogin: true,
+  phoneProof: 'sms',
   async citizenProof() {
     throw new Error('钉钉内请使用工作人员身份登录');
   },

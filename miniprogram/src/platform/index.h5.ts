@@ -21,6 +21,7 @@ export const platform: Platform = {
   name: 'h5',
   channel: 'h5',
   staffSilentLogin: false,
+  phoneProof: 'sms',
   async citizenProof() {
     return { kind: 'sandbox', openid: sandboxOpenid() };
   },

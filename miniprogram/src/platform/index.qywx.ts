@@ -8,6 +8,7 @@ export const platform: Platform = {
   name: 'qywx',
   channel: 'wecom',
   staffSilentLogin: true,
+  phoneProof: 'sms',
   async staffProof() {
     const qy = (Taro as unknown as { qy?: { login(): Promise<{ code: string }> } }).qy;
     const { code } = qy ? await qy.login() : await Taro.login();

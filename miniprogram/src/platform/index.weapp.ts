@@ -7,6 +7,7 @@ export const platform: Platform = {
   name: 'weapp',
   channel: 'wechat',
   staffSilentLogin: false,
+  phoneProof: 'wechat-button',
   async citizenProof() {
     const { code } = await Taro.login();
     return { kind: 'wechat', code };

@@ -52,6 +52,11 @@ export interface Platform {
   readonly channel: Channel;
   /** True where staff sign in silently (DingTalk, WeCom); the browser shows a sandbox picker instead. */
   readonly staffSilentLogin: boolean;
+  /**
+   * How a citizen proves a phone number: WeChat's getPhoneNumber button (a one-time code the gateway
+   * exchanges), elsewhere an SMS verification code.
+   */
+  readonly phoneProof: 'wechat-button' | 'sms';
   citizenProof(): Promise<CitizenProof>;
   staffProof(staffId?: string): Promise<StaffProof>;
   storage: KeyValueStore;

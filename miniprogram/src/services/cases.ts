@@ -1,6 +1,16 @@
 import type { Api } from './api';
 import { uuid } from './http';
-import type { CaseDetail, CaseProgress, CaseSummary, Draft, Page, UploadedMaterial } from './types';
+import type {
+  CaseDetail,
+  CaseProgress,
+  CaseSummary,
+  DeliveryChoice,
+  DeliveryView,
+  Draft,
+  Page,
+  RatingView,
+  UploadedMaterial,
+} from './types';
 
 /** One Idempotency-Key per submit intent: a double tap or a retry on a weak network sends the same one. */
 export function newSubmissionKey(): string {
@@ -63,3 +73,15 @@ export async function askSubscriptions(api: Api): Promise<void> {
   const answers = await api.platform.requestSubscribe(CASE_TEMPLATES);
   await api.http.post('/me/subscriptions', answers, { silent: true });
 }
+
+export const chooseDelivery = (api: Api, id: string, choice: DeliveryChoice) =>
+  api.http.put<DeliveryView>(`/cases/${id}/delivery`, choice, { silent: true });
+
+export interface RatingInput {
+  score: number;
+  tags?: string[];
+  comment?: string;
+}
+
+export const rateCase = (api: Api, id: string, rating: RatingInput) =>
+  api.http.post<RatingView>(`/cases/${id}/rating`, rating, { silent: true });

@@ -104,6 +104,8 @@ export interface FormDefinition {
 
 export interface ServiceDetail extends ServiceSummary {
   guide: Guide;
+  /** A bound phone number is needed before submitting. */
+  requiresPhone?: boolean;
   form?: FormDefinition;
   includes?: { code: string; name: string }[];
 }
@@ -132,6 +134,57 @@ export interface CaseDetail extends CaseSummary {
   department?: string;
   formData?: Record<string, unknown>;
   timeline: TimelineEntry[];
+  /** How the citizen gets the result (结果领取方式); null until chosen. */
+  delivery?: DeliveryView | null;
+  deliveryOptions?: DeliveryOption[];
+  deliveryEditable?: boolean;
+  /** 好差评 given for this case, and whether one may be given now. */
+  rating?: RatingView | null;
+  ratable?: boolean;
+}
+
+export type DeliveryMethod = 'mail' | 'pickup' | 'elicence';
+
+export interface PickupSite {
+  id: string;
+  name: string;
+  address: string;
+  hours: string;
+}
+
+export interface DeliveryOption {
+  method: DeliveryMethod;
+  label: string;
+  sites?: PickupSite[];
+}
+
+export interface DeliveryView {
+  method: DeliveryMethod;
+  methodLabel: string;
+  address?: { recipient: string; phoneMasked: string; region: string; regionName?: string; detail: string };
+  site?: PickupSite;
+  chosenAt: string | number;
+}
+
+export type DeliveryChoice =
+  | { method: 'mail'; address: { recipient: string; phone: string; region: string; detail: string } }
+  | { method: 'pickup'; siteId: string }
+  | { method: 'elicence' };
+
+export interface RatingView {
+  score: number;
+  label: string;
+  tags: string[];
+  comment?: string | null;
+  ratedAt: string | number;
+}
+
+/** GET /me: the signed-in citizen (never the full phone number). */
+export interface Me {
+  id: string;
+  phoneBound: boolean;
+  phoneMasked: string | null;
+  phoneVerifiedAt?: number | string | null;
 }
 
 export interface CaseProgress {

@@ -179,4 +179,41 @@ describe('apply page', () => {
     await waitFor(() => expect(taroStub.modals).toHaveLength(1));
     expect(calls.some((c) => c.path === '/cases')).toBe(false);
   });
+
+  it('a service that needs a phone: saves the answers, offers binding, submits nothing', async () => {
+    const { calls } = setup({
+      'GET /services/bundle.demo': { body: { ...service, requiresPhone: true } },
+      'GET /me': { body: { id: 'u1', phoneBound: false, phoneMasked: null } },
+      'PUT /drafts/bundle.demo': {
+        body: { serviceCode: 'bundle.demo', formData: {}, updatedAt: '2026-11-27T05:00:00Z' },
+      },
+    });
+    render(<Apply />);
+    await screen.findByText('示例申请表');
+    fill();
+    taroStub.modalAnswers = [true, true];
+    fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+    await waitFor(() =>
+      expect(taroStub.navigations).toContainEqual({
+        kind: 'navigateTo',
+        url: `/more/phone/index?back=${encodeURIComponent('/pages/apply/index?code=bundle.demo')}`,
+      }),
+    );
+    expect(taroStub.modals.map((m) => m.title)).toEqual(['确认提交', '需要绑定手机号']);
+    expect(calls.some((c) => c.method === 'PUT' && c.path === '/drafts/bundle.demo')).toBe(true);
+    expect(calls.some((c) => c.path === '/cases')).toBe(false);
+  });
+
+  it('with a bound phone it submits as usual', async () => {
+    const { calls } = setup({
+      'GET /services/bundle.demo': { body: { ...service, requiresPhone: true } },
+      'GET /me': { body: { id: 'u1', phoneBound: true, phoneMasked: '139****0001' } },
+      'POST /cases': { status: 201, body: created },
+    });
+    render(<Apply />);
+    await screen.findByText('示例申请表');
+    fill();
+    fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+    await waitFor(() => expect(calls.filter((c) => c.path === '/cases')).toHaveLength(1));
+  });
 });

@@ -2,10 +2,11 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useMemo, useRef } from 'react';
 import { FormRenderer, type WidgetContext } from '../../components/FormRenderer';
-import { replace, routes } from '../../lib/nav';
+import { go, replace, routes } from '../../lib/nav';
 import { api } from '../../services/api';
 import { askSubscriptions, uploadMaterial } from '../../services/cases';
 import { getRegions } from '../../services/catalog';
+import { getMe } from '../../services/me';
 import { pageClass, useElderly } from '../../stores/elderly';
 import { useApplyForm } from './model';
 
@@ -41,6 +42,20 @@ export default function Apply() {
       tapping.current = false;
     }
   };
+  /** Services that need a bound phone: keep the answers as a draft, bind, come back to submit. */
+  const phoneReady = async () => {
+    if (!m.service?.requiresPhone) return true;
+    const me = await getMe(a).catch(() => undefined);
+    if (!me || me.phoneBound) return true;
+    await m.save().catch(() => undefined);
+    const bind = await a.platform.confirm({
+      title: '需要绑定手机号',
+      content: '办理该事项需要绑定手机号，用于联系您和发送办理进度。您填写的内容已保存为草稿。',
+      confirmText: '去绑定',
+    });
+    if (bind) go(routes.phone(routes.apply(code)));
+    return false;
+  };
   const confirmAndSubmit = async () => {
     // Mistakes are shown before asking for confirmation: the dialog is only for a form that can go.
     const problems = m.check();
@@ -54,6 +69,7 @@ export default function Apply() {
       confirmText: '提交',
     });
     if (!ok) return;
+    if (!(await phoneReady())) return;
     const r = await m.submit();
     if (!r.ok) {
       a.platform.toast(r.message);

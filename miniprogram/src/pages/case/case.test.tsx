@@ -34,10 +34,10 @@ const progress = {
   ],
 };
 
-function setup(extra = {}) {
+function setup(extra = {}, detailExtra = {}) {
   taroStub.params = { id: 'c1' };
   const f = fakeApi({
-    'GET /cases/c1': { body: detail },
+    'GET /cases/c1': { body: { ...detail, ...detailExtra } },
     'GET /cases/c1/progress': { body: { ...progress, ...extra } },
     'POST /me/subscriptions': { body: {} },
   });
@@ -75,5 +75,51 @@ describe('case detail page', () => {
       'sim-tpl-case-closed': 'reject',
     });
     expect(screen.queryByRole('button', { name: '办理结果通知我' })).toBeNull();
+  });
+
+  it('offers the delivery choice while the case is open, and shows the chosen one', async () => {
+    setup(
+      {},
+      { deliveryEditable: true, deliveryOptions: [{ method: 'mail', label: '邮寄送达' }], delivery: null },
+    );
+    render(<CaseDetailPage />);
+    expect(await screen.findByText('尚未选择，办结后将按您选择的方式送达')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '选择领取方式' }));
+    expect(taroStub.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/more/delivery/index?id=c1' });
+  });
+
+  it('closed: shows the delivery without a change button, and asks for a rating once', async () => {
+    setup(
+      { status: 'completed', current: [] },
+      {
+        status: 'completed',
+        statusLabel: '已办结',
+        deliveryEditable: false,
+        delivery: {
+          method: 'pickup',
+          methodLabel: '窗口自取',
+          site: { id: 's1', name: '市民服务中心', address: '人民路 1 号', hours: '工作日 9:00-17:00' },
+          chosenAt: '2026-11-27T04:00:00Z',
+        },
+        ratable: true,
+        rating: null,
+      },
+    );
+    render(<CaseDetailPage />);
+    expect(await screen.findByText('窗口自取：市民服务中心（人民路 1 号）')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /领取方式/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: '评价本次办理' }));
+    expect(taroStub.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/more/rate/index?id=c1' });
+  });
+
+  it('a given rating is shown instead of the button', async () => {
+    setup(
+      {},
+      { ratable: false, rating: { score: 5, label: '非常满意', tags: [], comment: '很快', ratedAt: 1 } },
+    );
+    render(<CaseDetailPage />);
+    expect(await screen.findByText('非常满意')).toBeTruthy();
+    expect(screen.getByText('很快')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '评价本次办理' })).toBeNull();
   });
 });

@@ -1,8 +1,9 @@
 import { Text, View } from '@tarojs/components';
-import { useRouter } from '@tarojs/taro';
-import { useEffect, useState } from 'react';
+import { useDidShow, useRouter } from '@tarojs/taro';
+import { useState } from 'react';
 import { day, STEPS, stepOf, when } from '../../lib/format';
 import { go, routes } from '../../lib/nav';
+import { deliverySummary } from '../../more/delivery/model';
 import { api } from '../../services/api';
 import { askSubscriptions, getCase, getProgress, urgeCase, withdrawCase } from '../../services/cases';
 import type { CaseDetail, CaseProgress } from '../../services/types';
@@ -29,7 +30,8 @@ export default function CaseDetailPage() {
     getCase(api(), id).then(setC, () => undefined);
     getProgress(api(), id).then(setP, () => undefined);
   };
-  useEffect(load, [id]);
+  // Again on return from choosing a delivery or rating.
+  useDidShow(load);
 
   if (!c)
     return (
@@ -77,6 +79,34 @@ export default function CaseDetailPage() {
           </View>
         ))}
       </View>
+      {(c.delivery || (c.deliveryEditable && c.deliveryOptions?.length)) && (
+        <View className="card">
+          <Text className="title">结果领取方式</Text>
+          <Text>{c.delivery ? deliverySummary(c.delivery) : '尚未选择，办结后将按您选择的方式送达'}</Text>
+          {c.deliveryEditable && (
+            <View
+              className="btn btn--plain"
+              ariaRole="button"
+              ariaLabel={c.delivery ? '修改领取方式' : '选择领取方式'}
+              onClick={() => go(routes.delivery(id))}
+            >
+              {c.delivery ? '修改领取方式' : '选择领取方式'}
+            </View>
+          )}
+        </View>
+      )}
+      {c.rating && (
+        <View className="card" ariaRole="status">
+          <Text className="title">我的评价</Text>
+          <Text>{c.rating.label}</Text>
+          {c.rating.comment && <Text className="field__help">{c.rating.comment}</Text>}
+        </View>
+      )}
+      {!c.rating && c.ratable && (
+        <View className="btn" ariaRole="button" ariaLabel="评价本次办理" onClick={() => go(routes.rate(id))}>
+          评价本次办理
+        </View>
+      )}
       {!asked && step < 3 && (
         <View
           className="btn btn--plain"

@@ -31,6 +31,19 @@ describe('my cases', () => {
     expect(taroStub.navigations[0]).toEqual({ kind: 'navigateTo', url: '/pages/case/index?id=c1' });
   });
 
+  it('shows the bound phone masked, or offers binding', async () => {
+    const f = fakeApi({
+      'GET /cases': { body: { items: [], nextCursor: null } },
+      'GET /me': { body: { id: 'u1', phoneBound: false, phoneMasked: null } },
+    });
+    f.api.citizen.save({ accessToken: 'AT', expiresIn: 900 });
+    setApi(f.api);
+    render(<MyCases />);
+    expect(await screen.findByText('未绑定手机号')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '绑定手机号' }));
+    expect(taroStub.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/more/phone/index' });
+  });
+
   it('asks a signed-out citizen to log in', () => {
     setApi(fakeApi({}).api);
     render(<MyCases />);

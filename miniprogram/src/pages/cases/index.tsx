@@ -5,17 +5,23 @@ import { when } from '../../lib/format';
 import { go, replace, routes } from '../../lib/nav';
 import { api } from '../../services/api';
 import { listMyCases } from '../../services/cases';
-import type { CaseSummary } from '../../services/types';
+import { getMe } from '../../services/me';
+import type { CaseSummary, Me } from '../../services/types';
 import { pageClass, useElderly } from '../../stores/elderly';
 
 export default function MyCases() {
   const [elderly] = useElderly();
   const [items, setItems] = useState<CaseSummary[]>();
+  const [me, setMe] = useState<Me>();
 
   const load = async () => {
     if (!api().citizen.signedIn) return replace(routes.login(routes.cases()));
-    const page = await listMyCases(api(), { limit: 20 }).catch(() => undefined);
+    const [page, who] = await Promise.all([
+      listMyCases(api(), { limit: 20 }).catch(() => undefined),
+      getMe(api()).catch(() => undefined),
+    ]);
     setItems(page?.items ?? []);
+    setMe(who);
   };
   useDidShow(() => void load());
   usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()));
@@ -23,6 +29,19 @@ export default function MyCases() {
   return (
     <View className={pageClass(elderly)}>
       <Text className="title">我的办件</Text>
+      {me && (
+        <View className="row card">
+          <Text style={{ flex: 1 }}>{me.phoneBound ? `手机号 ${me.phoneMasked}` : '未绑定手机号'}</Text>
+          <View
+            className="link"
+            ariaRole="button"
+            ariaLabel={me.phoneBound ? '更换手机号' : '绑定手机号'}
+            onClick={() => go(routes.phone())}
+          >
+            {me.phoneBound ? '更换' : '去绑定'}
+          </View>
+        </View>
+      )}
       {items === undefined && <Text className="muted">加载中…</Text>}
       {items?.length === 0 && <Text className="muted">您还没有办件</Text>}
       {items?.map((c) => (
