@@ -9,11 +9,12 @@
  * is absent, and the H5 app is built when miniprogram/dist/h5 is missing (both in miniprogram/scripts/
  * chromium.mjs). Set MP_E2E=0 to skip.
  *
- * The browser types the applicant's name, ID number (wrong, then corrected), phone, the baby's name, picks
- * 剖宫产 (which makes the surgery record required) and uploads it. The other required answers (date,
- * scroll-picker and region fields) come from a draft saved through the API as that same citizen, which the
- * apply page resumes ("已从草稿恢复"). The H5 app is served by the gateway, or by serve-h5.mjs in front of it
- * when the gateway does not serve it.
+ * The browser types the applicant's name, ID number (wrong, then corrected), phone, the baby's name, drags
+ * the date picker to the birth date and the scroll picker to the mother's 民族, chooses the birth place
+ * province → city → district, picks 剖宫产 (which makes the surgery record required), uploads it and signs
+ * with a finger on the signature pad. The other answers come from a draft saved through the API as that
+ * same citizen, which the apply page resumes ("已从草稿恢复"). The H5 app is served by the gateway, or by
+ * serve-h5.mjs in front of it when the gateway does not serve it.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ import {
 } from '../../miniprogram/scripts/chromium.mjs';
 import { call } from '../support/http';
 import { ROOT } from '../support/spawn-gateway';
+import { drawWithFinger, HANDWRITING, pick } from './taro-h5';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'mp-e2e');
 const OPENID = `o-mp-e2e-${Date.now().toString(36)}`;
@@ -100,21 +102,17 @@ describe.skipIf(skip)(`mini-program H5 in Chromium (${dialect})`, () => {
           applicantRelation: '母亲',
           selectedItems: ['birth-certificate'],
           babyGender: '女',
-          birthDate: '2026-11-20',
           birthTime: '08:35',
           birthWeightGrams: 3250,
           deliveryType: '顺产',
           babyCount: 1,
           birthHospital: '市妇幼保健院',
-          birthPlaceRegion: '110105',
           motherName: '林测试',
           motherIdNumber: fakeIdNumber(921, '19930512'),
-          motherNation: '汉族',
           motherHouseholdRegion: '110105',
           motherHouseholdPlace: '测试路1号1栋101室',
           parentsMarried: false,
           authoriseELicence: true,
-          applicantSignature: '林测试',
         },
       },
     });
@@ -155,6 +153,19 @@ describe.skipIf(skip)(`mini-program H5 in Chromium (${dialect})`, () => {
     await shot(page, 'id-corrected');
     await input(page, 'babyName').fill('林小测');
 
+    // Date and scroll pickers are dragged; the region is chosen level by level.
+    await pick(page, page.locator('[aria-label^="出生日期（必填）"]').first(), ['2026年', '11月', '20日']);
+    expect(await byLabel(page, '出生日期（必填），2026-11-20').count()).toBe(1);
+    await pick(page, page.locator('[aria-label^="母亲民族"]').first(), ['回族']);
+    await shot(page, 'pickers');
+    const region = page.locator('[aria-label^="出生地（必填），"]').first();
+    await region.scrollIntoViewIfNeeded();
+    await region.click();
+    for (const name of ['北京市', '市辖区', '朝阳区'])
+      await page.locator(`[aria-label="选择出生地（必填）"] [aria-label="${name}"]`).first().click();
+    await byLabel(page, '出生地（必填），北京市 / 市辖区 / 朝阳区').waitFor();
+    await shot(page, 'region');
+
     // 4. 剖宫产 makes the surgery record required (linkage); upload it.
     // Labels of required fields end in （必填）.
     await page.locator('[aria-label^="分娩方式"][aria-label*="：剖宫产"]').first().click();
@@ -172,6 +183,12 @@ describe.skipIf(skip)(`mini-program H5 in Chromium (${dialect})`, () => {
     });
     await byLabel(page, '删除出生证明.png').waitFor();
     await shot(page, 'uploaded');
+
+    // A signature written with a finger.
+    const pad = page.locator('[aria-label^="申请人签名（必填）：请在框内手写签名"]').first();
+    await drawWithFinger(page, pad, HANDWRITING);
+    await byLabel(page, '申请人签名（必填）：请在框内手写签名，已签写').waitFor();
+    await shot(page, 'signed');
 
     // 5. Submit (confirm dialog), then the case page.
     await byLabel(page, '提交申请').click();
