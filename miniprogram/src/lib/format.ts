@@ -24,3 +24,11 @@ export function stepOf(status: string): 0 | 1 | 2 | 3 {
   return 2;
 }
 export const STEPS = ['受理', '审核', '办结'];
+
+/** 12.3 KB / 1.2 MB, for lists of files. */
+export function fileSize(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

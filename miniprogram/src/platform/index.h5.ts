@@ -33,5 +33,17 @@ export const platform: Platform = {
   async isOnline() {
     return typeof navigator === 'undefined' || navigator.onLine !== false;
   },
+  async openFile({ url, header }) {
+    // Opened before the download so that the tab counts as the click's popup (not blocked).
+    const tab = window.open('', '_blank');
+    const res = await fetch(url, { headers: header });
+    if (!res.ok) {
+      tab?.close();
+      throw new Error(res.status === 404 ? '材料不存在或无权查看' : '材料下载失败，请稍后重试');
+    }
+    const href = URL.createObjectURL(await res.blob());
+    if (!tab) throw new Error('浏览器拦截了新窗口，请允许弹出窗口后重试');
+    tab.location.href = href;
+  },
 };
 export type * from './types';

@@ -36,6 +36,14 @@ export interface UploadOptions {
   timeoutMs?: number;
 }
 
+export interface OpenFileOptions {
+  url: string;
+  header: Record<string, string>;
+  /** e.g. image/png, application/pdf */
+  mime: string;
+  name: string;
+}
+
 export interface UploadResult {
   statusCode: number;
   data: string;
@@ -72,4 +80,9 @@ export interface Platform {
   chooseFiles(options: { count: number; accept: string[] }): Promise<PickedFile[]>;
   upload(options: UploadOptions): Promise<UploadResult>;
   isOnline(): Promise<boolean>;
+  /**
+   * Shows a file the gateway serves behind a bearer token (a staff member previewing a material):
+   * images in the platform's image viewer, documents in its document viewer, a new tab in browsers.
+   */
+  openFile(options: OpenFileOptions): Promise<void>;
 }

@@ -7,6 +7,8 @@ import { taroTransport } from './transport';
 export const API_PREFIX = '/api/v1';
 
 export interface Api {
+  /** The gateway's API root (…/api/v1), for the few URLs handed to the platform (file previews). */
+  baseUrl: string;
   http: Http;
   staffHttp: Http;
   citizen: StoredSession;
@@ -41,6 +43,7 @@ export function createApi(deps: {
     online: () => deps.platform.isOnline(),
   };
   return {
+    baseUrl: deps.baseUrl + API_PREFIX,
     http: createHttp({ ...common, session: citizen }),
     staffHttp: createHttp({ ...common, session: staff }),
     citizen,

@@ -1,5 +1,5 @@
 import type { Api } from './api';
-import type { Dashboard, Page, StaffMe, TaskAction, TaskDetail, TaskSummary } from './types';
+import type { CaseMaterial, Dashboard, Page, StaffMe, TaskAction, TaskDetail, TaskSummary } from './types';
 
 export type Box = 'todo' | 'done' | 'cc';
 
@@ -75,3 +75,23 @@ export const DASHBOARD_PERIODS = [7, 30, 90] as const;
 
 export const getDashboard = (api: Api, days: number) =>
   api.staffHttp.get<Dashboard>('/staff/dashboard', { days });
+
+/**
+ * Opens a material of a case in the platform's viewer. The file is fetched with the staff token (a
+ * stale one is renewed once); the gateway checks the case is in the staff member's scope and audits it.
+ */
+export async function openCaseMaterial(api: Api, caseId: string, m: CaseMaterial): Promise<void> {
+  const open = () =>
+    api.platform.openFile({
+      url: `${api.baseUrl}/staff/cases/${caseId}/materials/${m.id}`,
+      header: { Authorization: `Bearer ${api.staff.accessToken() ?? ''}` },
+      mime: m.mime,
+      name: m.name,
+    });
+  try {
+    await open();
+  } catch (e) {
+    if (!(await api.staff.refresh())) throw e;
+    await open();
+  }
+}

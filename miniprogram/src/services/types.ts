@@ -254,11 +254,21 @@ export type TaskAction =
   | 'read'
   | 'reassign';
 
+/** A material attached to a case, as staff see it (the file itself is fetched on demand). */
+export interface CaseMaterial {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  materialCode?: string | null;
+  materialName?: string | null;
+}
+
 export interface TaskDetail {
   task: TaskSummary;
   node: { id: string; name: string; type: string };
   caseStatus: string;
-  case: CaseDetail & { formDefinition?: Omit<FormDefinition, 'id' | 'version'> };
+  case: CaseDetail & { formDefinition?: Omit<FormDefinition, 'id' | 'version'>; materials?: CaseMaterial[] };
   history: HistoryEntry[];
   actions: TaskAction[];
   returnTargets: { nodeId: string; name: string }[];

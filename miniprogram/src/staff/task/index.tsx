@@ -3,10 +3,11 @@ import { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { FormRenderer } from '../../components/FormRenderer';
 import { fieldStates } from '../../lib/form-model';
-import { when } from '../../lib/format';
+import { fileSize, when } from '../../lib/format';
 import { replace, routes } from '../../lib/nav';
+import { deliverySummary } from '../../more/delivery/model';
 import { api } from '../../services/api';
-import { ACTION_LABELS, type ActionInput } from '../../services/staff';
+import { ACTION_LABELS, type ActionInput, openCaseMaterial } from '../../services/staff';
 import type { FormDefinition, TaskAction } from '../../services/types';
 import { pageClass, useElderly } from '../../stores/elderly';
 import { useTask } from './model';
@@ -81,6 +82,48 @@ export default function StaffTask() {
             onChange={() => undefined}
             ctx={noCtx}
           />
+        </View>
+      )}
+      {(d.case.materials?.length ?? 0) > 0 && (
+        <View className="card">
+          <Text className="title">申请材料</Text>
+          {d.case.materials?.map((m) => (
+            <View
+              key={m.id}
+              className="row timeline__item"
+              ariaRole="button"
+              ariaLabel={`查看材料：${m.materialName ? `${m.materialName}，` : ''}${m.name}`}
+              onClick={() =>
+                void openCaseMaterial(api(), d.case.id, m).catch((e: Error) =>
+                  api().platform.toast(e.message),
+                )
+              }
+            >
+              <View style={{ flex: 1 }}>
+                <Text>{m.materialName ?? m.name}</Text>
+                <Text className="field__help">
+                  {m.name} · {fileSize(m.size)}
+                </Text>
+              </View>
+              <Text className="link">查看</Text>
+            </View>
+          ))}
+        </View>
+      )}
+      {d.case.delivery && (
+        <View className="card">
+          <Text className="title">结果领取方式</Text>
+          <Text>{deliverySummary(d.case.delivery)}</Text>
+        </View>
+      )}
+      {d.case.rating && (
+        <View className="card">
+          <Text className="title">申请人评价</Text>
+          <Text>{d.case.rating.label}</Text>
+          {d.case.rating.tags.length > 0 && (
+            <Text className="field__help">{d.case.rating.tags.join('、')}</Text>
+          )}
+          {d.case.rating.comment && <Text className="field__help">{d.case.rating.comment}</Text>}
         </View>
       )}
       <View className="card">

@@ -165,4 +165,81 @@ describe('staff task page', () => {
     expect(actionBody('approve', { comment: '  ', to: 'x' })).toEqual({});
     expect(actionBody('reject', { comment: '不符合条件', target: 'x' })).toEqual({ comment: '不符合条件' });
   });
+
+  it('lists the materials and opens one with the staff token; shows delivery and rating', async () => {
+    taroStub.params = { id: 't1' };
+    const opened: unknown[] = [];
+    const withMaterials = {
+      ...detail,
+      case: {
+        ...detail.case,
+        materials: [
+          {
+            id: 'm1',
+            name: '出生证明.png',
+            mime: 'image/png',
+            size: 20480,
+            materialCode: 'birth-proof',
+            materialName: '出生医学证明',
+          },
+        ],
+        delivery: { method: 'elicence', methodLabel: '电子证照', chosenAt: 1 },
+        rating: { score: 2, label: '不满意', tags: ['多次跑腿'], comment: '跑了两次', ratedAt: 1 },
+      },
+    };
+    const f = fakeApi(
+      { 'GET /staff/tasks/t1': { body: withMaterials } },
+      {
+        openFile: async (o) => {
+          opened.push(o);
+        },
+      },
+    );
+    f.api.staff.save({ accessToken: 'ST', expiresIn: 900 });
+    setApi(f.api);
+    render(<StaffTask />);
+    fireEvent.click(await screen.findByRole('button', { name: '查看材料：出生医学证明，出生证明.png' }));
+    await waitFor(() =>
+      expect(opened).toEqual([
+        {
+          url: 'http://gateway.test/api/v1/staff/cases/c1/materials/m1',
+          header: { Authorization: 'Bearer ST' },
+          mime: 'image/png',
+          name: '出生证明.png',
+        },
+      ]),
+    );
+    expect(screen.getByText('出生证明.png · 20.0 KB')).toBeTruthy();
+    expect(screen.getByText('电子证照')).toBeTruthy();
+    expect(screen.getByText('不满意')).toBeTruthy();
+    expect(screen.getByText('多次跑腿')).toBeTruthy();
+  });
+
+  it('a material that cannot be opened says why', async () => {
+    taroStub.params = { id: 't1' };
+    const f = fakeApi(
+      {
+        'GET /staff/tasks/t1': {
+          body: {
+            ...detail,
+            case: {
+              ...detail.case,
+              materials: [{ id: 'm1', name: 'a.pdf', mime: 'application/pdf', size: 10 }],
+            },
+          },
+        },
+        'POST /auth/staff/refresh': { status: 401, body: { code: 'session_expired', title: '登录已过期' } },
+      },
+      {
+        openFile: async () => {
+          throw new Error('材料不存在或无权查看');
+        },
+      },
+    );
+    f.api.staff.save({ accessToken: 'ST', expiresIn: 900 });
+    setApi(f.api);
+    render(<StaffTask />);
+    fireEvent.click(await screen.findByRole('button', { name: '查看材料：a.pdf' }));
+    await waitFor(() => expect(taroStub.toasts).toContain('材料不存在或无权查看'));
+  });
 });
