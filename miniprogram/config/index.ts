@@ -70,6 +70,15 @@ export default defineConfig<'webpack5'>(async () => {
               priority: 20,
               enforce: true,
             },
+            // The form renderer (widgets, signature pad, uploader, linkage) is for the pages that show forms;
+            // in `common` it was loaded by the home too.
+            forms: {
+              name: 'forms',
+              test: /[\\/]src[\\/](components[\\/](FormRenderer|Signature|Uploader)|lib[\\/](form-model|conditions|signature))[\\/.]/,
+              chunks: 'async',
+              priority: 15,
+              enforce: true,
+            },
             common: { name: 'common', minChunks: 2, chunks: 'async', priority: 10, reuseExistingChunk: true },
           },
         });

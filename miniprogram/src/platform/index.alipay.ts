@@ -1,4 +1,5 @@
 import { chooseImages, noSubscribe, shared } from './common';
+import { openFileNative } from './open-file.native';
 import type { Platform } from './types';
 
 declare const dd: {
@@ -19,6 +20,7 @@ function getAuthCode(): Promise<string> {
 /** DingTalk mini-app (alipay-based runtime): staff 免登; citizens are not served here. */
 export const platform: Platform = {
   ...shared,
+  openFile: openFileNative,
   name: 'dd',
   channel: 'dingtalk',
   staffSilentLogin: true,

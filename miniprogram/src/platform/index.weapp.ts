@@ -1,9 +1,11 @@
 import Taro from '@tarojs/taro';
 import { shared } from './common';
+import { openFileNative } from './open-file.native';
 import type { Platform, SubscribeAnswer } from './types';
 
 export const platform: Platform = {
   ...shared,
+  openFile: openFileNative,
   name: 'weapp',
   channel: 'wechat',
   staffSilentLogin: false,
