@@ -216,4 +216,24 @@ describe('apply page', () => {
     fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
     await waitFor(() => expect(calls.filter((c) => c.path === '/cases')).toHaveLength(1));
   });
+
+  it("the gateway's phone_required (bound elsewhere, then removed) also leads to binding", async () => {
+    setup({
+      'POST /cases': {
+        status: 422,
+        body: { code: 'phone_required', title: '办理该事项需要先绑定手机号', errors: [] },
+      },
+      'PUT /drafts/bundle.demo': { body: { serviceCode: 'bundle.demo', formData: {}, updatedAt: 'x' } },
+    });
+    render(<Apply />);
+    await screen.findByText('示例申请表');
+    fill();
+    fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+    await waitFor(() =>
+      expect(taroStub.navigations).toContainEqual({
+        kind: 'navigateTo',
+        url: `/more/phone/index?back=${encodeURIComponent('/pages/apply/index?code=bundle.demo')}`,
+      }),
+    );
+  });
 });

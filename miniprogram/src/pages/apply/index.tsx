@@ -71,6 +71,12 @@ export default function Apply() {
     if (!ok) return;
     if (!(await phoneReady())) return;
     const r = await m.submit();
+    if (!r.ok && r.code === 'phone_required') {
+      // The gateway has the last word (the number may have been removed on another device).
+      await m.save().catch(() => undefined);
+      go(routes.phone(routes.apply(code)));
+      return;
+    }
     if (!r.ok) {
       a.platform.toast(r.message);
       return;

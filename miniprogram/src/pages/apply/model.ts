@@ -13,7 +13,7 @@ import { getPrefill, getService } from '../../services/catalog';
 import { ApiError } from '../../services/errors';
 import type { CaseDetail, ServiceDetail } from '../../services/types';
 
-export type SubmitResult = { ok: true; case: CaseDetail } | { ok: false; message: string };
+export type SubmitResult = { ok: true; case: CaseDetail } | { ok: false; message: string; code?: string };
 
 /**
  * The apply page's state: form definition, values (with linkage and computed fields), draft resume and
@@ -119,7 +119,7 @@ export function useApplyForm(api: Api, code: string) {
           ? `有 ${Object.keys(mapped.fields).length} 处需要修改：${Object.values(mapped.fields)[0]}`
           : e.message;
         setBanner(mapped.other[0] ?? message);
-        return { ok: false, message };
+        return { ok: false, message, code: e.code };
       })
       .finally(() => {
         inflight.current = undefined;
