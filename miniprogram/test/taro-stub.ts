@@ -14,6 +14,9 @@ export const taroStub = {
   pullDown: undefined as undefined | (() => void),
   /** What createSelectorQuery().boundingClientRect answers (jsdom has no layout). */
   rect: { left: 10, top: 100, width: 300, height: 160 },
+  /** downloadFile / previewImage / openDocument calls, in order; and the download's status. */
+  opened: [] as Record<string, unknown>[],
+  downloadStatus: 200,
   /** What WeChat's getPhoneNumber sheet answers (undefined: the citizen declined). */
   phoneCode: undefined as string | undefined,
   reset() {
@@ -25,6 +28,8 @@ export const taroStub = {
     this.params = {};
     this.pullDown = undefined;
     this.phoneCode = undefined;
+    this.opened = [];
+    this.downloadStatus = 200;
   },
 };
 
@@ -45,6 +50,13 @@ const Taro = {
   stopPullDownRefresh: () => undefined,
   getNetworkType: async () => ({ networkType: 'wifi' }),
   login: async () => ({ code: 'test-code' }),
+  downloadFile: async (o: { url: string; header?: Record<string, string> }) => {
+    taroStub.opened.push({ kind: 'download', ...o });
+    return { statusCode: taroStub.downloadStatus, tempFilePath: 'wxfile://tmp/file' };
+  },
+  previewImage: async (o: { urls: string[] }) => void taroStub.opened.push({ kind: 'image', urls: o.urls }),
+  openDocument: async (o: { filePath: string; fileType: string }) =>
+    void taroStub.opened.push({ kind: 'document', ...o }),
   request: async () => {
     throw new Error('tests use a fake transport');
   },
