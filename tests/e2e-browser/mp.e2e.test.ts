@@ -199,6 +199,27 @@ describe.skipIf(skip)(`mini-program H5 in Chromium (${dialect})`, () => {
     const caseId = new URL(page.url().replace('#', '')).searchParams.get('id');
     expect(caseId).toBeTruthy();
 
+    // 5b. How the result comes back: by mail, to an address chosen like any form answer.
+    await byLabel(page, '选择领取方式').click();
+    await page.waitForURL(/more\/delivery\/index/);
+    await page.locator('[aria-label="领取方式（必填）：邮寄送达"]').first().click();
+    await input(page, 'recipient').fill('林测试');
+    await input(page, 'phone').fill('13000000921');
+    await page.locator('[aria-label^="所在地区（必填），"]').first().click();
+    for (const name of ['北京市', '市辖区', '朝阳区'])
+      await page.locator(`[aria-label="选择所在地区（必填）"] [aria-label="${name}"]`).first().click();
+    await page
+      .locator('[aria-label="详细地址（必填）"] textarea, textarea[aria-label="详细地址（必填）"]')
+      .first()
+      .fill('测试路1号1栋101室');
+    await shot(page, 'delivery');
+    await byLabel(page, '保存领取方式').click();
+    await page.waitForURL(/pages\/case\/index/);
+    const chosen = page.getByText(/^邮寄送达：林测试 130\*{4}0921，/).first();
+    await chosen.waitFor();
+    await chosen.scrollIntoViewIfNeeded();
+    await shot(page, 'delivery-chosen');
+
     // 6. Staff: sandbox login as a 卫健委 clerk, the 待办 list, the task, approve with confirmation.
     const staff = await browser.context.newPage();
     await staff.goto(`${origin.url}/#/staff/login/index`);
@@ -226,6 +247,14 @@ describe.skipIf(skip)(`mini-program H5 in Chromium (${dialect})`, () => {
     await byLabel(staff, '确认同意').waitFor({ state: 'detached' });
     await shot(staff, 'staff-approved');
 
+    // 6b. The department dashboard (ECharts in its own subpackage), reached from the 待办 list.
+    await staff.goto(`${origin.url}/#/staff/tasks/index`);
+    await byLabel(staff, '部门数据看板').click();
+    await staff.locator('[aria-label^="在办："]').first().waitFor();
+    await staff.locator('canvas').first().waitFor();
+    expect(await staff.locator('canvas').count()).toBeGreaterThan(0);
+    await shot(staff, 'dashboard');
+
     // 7. The citizen sees the new status: 我的办件, then the case (a fresh load, as when reopening the app).
     await page.bringToFront();
     await page.goto(`${origin.url}/?again=1#/pages/cases/index`);
@@ -236,5 +265,91 @@ describe.skipIf(skip)(`mini-program H5 in Chromium (${dialect})`, () => {
     await row.click();
     await byLabel(page, '办理进度：审核').waitFor();
     await shot(page, 'case-after');
+  }, 120_000);
+
+  it('citizen binds a phone by SMS code, then rates a closed case', async () => {
+    const page = await browser.context.newPage();
+    onTestFailed(async () => {
+      await page
+        .screenshot({ path: join(ARTIFACTS, 'zz-failure-rating.png'), fullPage: true })
+        .catch(() => undefined);
+    });
+    const openid = `${OPENID}-r`;
+    await page.addInitScript({
+      content: `localStorage.setItem('gcrm.sandboxOpenid', ${JSON.stringify(JSON.stringify({ data: openid }))});`,
+    });
+    // A 生育津贴申领 case taken to 办结 by the 人社局 (窗口受理 → 待遇审核 → 负责人审批) through the API.
+    const login = await call(`${t.url}/api/v1/auth/sandbox`, { body: { openid } });
+    const submitted = await call(`${t.url}/api/v1/cases`, {
+      token: login.body.accessToken,
+      headers: { 'Idempotency-Key': `mp-e2e-rate-${Date.now()}` },
+      body: {
+        serviceCode: 'hrss.maternity-allowance',
+        channel: 'h5',
+        formData: {
+          applicantName: '林测试',
+          idNumber: fakeIdNumber(922, '19930512'),
+          phone: '13000000922',
+          deliveryDate: '2026-10-08',
+          deliveryType: '顺产',
+          employer: '示例科技有限公司',
+        },
+      },
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+    const caseId = submitted.body.id as string;
+    for (const [staffId, claim] of [
+      ['st-hrss-clerk-1', true],
+      ['st-hrss-approver-1', false],
+      ['st-hrss-head', false],
+    ] as const) {
+      const s = await call(`${t.url}/api/v1/auth/staff/sandbox`, { body: { staffId } });
+      const token = s.body.accessToken as string;
+      const list = await call(`${t.url}/api/v1/staff/tasks?box=todo&limit=50`, { token });
+      const task = (list.body.items as { id: string; caseId: string }[]).find((x) => x.caseId === caseId);
+      expect(task, `${staffId} has the task`).toBeTruthy();
+      if (claim) await call(`${t.url}/api/v1/staff/tasks/${task!.id}/claim`, { token, body: {} });
+      const ok = await call(`${t.url}/api/v1/staff/tasks/${task!.id}/approve`, {
+        token,
+        body: { comment: '同意' },
+      });
+      expect(ok.status, JSON.stringify(ok.body)).toBeLessThan(300);
+    }
+
+    // Phone binding from 我的办件: the demo gateway shows the SMS code it would have sent.
+    await page.goto(`${origin.url}/#/pages/cases/index`);
+    await byLabel(page, '绑定手机号').click();
+    await page.waitForURL(/more\/phone\/index/);
+    const phone = page.locator('[aria-label="手机号码"] input, input[aria-label="手机号码"]').first();
+    await phone.fill('13000000922');
+    await byLabel(page, '获取验证码').click();
+    const hint = page.getByText(/^体验环境：短信不会真正发出，验证码是 \d{6}$/).first();
+    await hint.waitFor();
+    const smsCode = (await hint.textContent())!.replace(/\D/g, '').slice(-6);
+    await page
+      .locator('[aria-label="短信验证码"] input, input[aria-label="短信验证码"]')
+      .first()
+      .fill(smsCode);
+    await shot(page, 'phone-binding');
+    await byLabel(page, '确认绑定').click();
+    await page.getByText('当前已绑定：130****0922').first().waitFor();
+    const me = await call(`${t.url}/api/v1/me`, { token: login.body.accessToken });
+    expect(me.body).toMatchObject({ phoneBound: true, phoneMasked: '130****0922' });
+
+    // 好差评 on the closed case: a poor score needs a reason.
+    await page.goto(`${origin.url}/#/pages/case/index?id=${caseId}`);
+    await byLabel(page, '评价本次办理').click();
+    await page.waitForURL(/more\/rate\/index/);
+    await byLabel(page, '不满意').click();
+    await byLabel(page, '提交评价').click();
+    await page.getByText('差评请说明原因：选择一项或填写意见').first().waitFor();
+    await byLabel(page, '等待时间长').click();
+    await shot(page, 'rating');
+    await byLabel(page, '提交评价').click();
+    await page.waitForURL(/pages\/case\/index/);
+    await page.getByText('我的评价').first().waitFor();
+    await shot(page, 'rated');
+    const shown = await call(`${t.url}/api/v1/cases/${caseId}`, { token: login.body.accessToken });
+    expect(shown.body.rating).toMatchObject({ score: 2, tags: ['等待时间长'] });
   }, 120_000);
 });
