@@ -31,7 +31,9 @@ export default function Chart(props: ChartProps) {
         echarts={echarts}
         // biome-ignore lint/suspicious/noExplicitAny: taro-react-echarts types the option with ECharts 4's EChartOption
         option={props.option as any}
-        style={{ height: `${props.height}px`, width: '100%' }}
+        // No width here: in H5 taro-react-echarts hands style.width to echarts.init, which reads '100%' as
+        // 100 px; without it the chart takes the container's measured width.
+        style={{ height: `${props.height}px` }}
       />
     </View>
   );

@@ -115,17 +115,14 @@ describe('dashboard chart options', () => {
     expect(o.series[0]?.data).toEqual([4, 9, 2]);
     expect(o.series[1]?.data).toEqual([3, 5, 0]);
   });
-  it('satisfaction: five levels best first, missing levels are 0', () => {
+  it('satisfaction: levels best first, empty levels left out', () => {
     const o = satisfactionOption({
       ...dashboard,
-      satisfaction: { ...dashboard.satisfaction, distribution: { '5': 2 } },
+      satisfaction: { ...dashboard.satisfaction, distribution: { '1': 1, '5': 2, '3': 0 } },
     });
     expect(o.series[0]?.data.map((x) => [x.name, x.value])).toEqual([
       ['非常满意', 2],
-      ['满意', 0],
-      ['基本满意', 0],
-      ['不满意', 0],
-      ['非常不满意', 0],
+      ['非常不满意', 1],
     ]);
   });
   it('services: stacked in-progress and overdue, largest on top', () => {

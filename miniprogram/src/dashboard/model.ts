@@ -88,9 +88,16 @@ export function trendOption(d: Dashboard) {
   };
 }
 
-/** ECharts option for the 好差评 distribution (a pie, best level first). */
+/** ECharts option for the 好差评 distribution (a donut, best level first; empty levels left out). */
 export function satisfactionOption(d: Dashboard) {
   const colors = ['#2e7d32', '#66bb6a', '#c0ca33', '#ef6c00', '#c9353f'];
+  const data = ['5', '4', '3', '2', '1']
+    .map((k, i) => ({
+      name: RATING_LABELS[k],
+      value: d.satisfaction.distribution[k] ?? 0,
+      itemStyle: { color: colors[i] },
+    }))
+    .filter((x) => x.value > 0);
   return {
     animation: false,
     tooltip: { trigger: 'item', confine: true },
@@ -99,14 +106,12 @@ export function satisfactionOption(d: Dashboard) {
       {
         name: '好差评',
         type: 'pie',
-        radius: ['40%', '65%'],
-        center: ['50%', '42%'],
-        label: { formatter: '{b}\n{c}' },
-        data: ['5', '4', '3', '2', '1'].map((k, i) => ({
-          name: RATING_LABELS[k],
-          value: d.satisfaction.distribution[k] ?? 0,
-          itemStyle: { color: colors[i] },
-        })),
+        radius: ['35%', '58%'],
+        center: ['50%', '44%'],
+        avoidLabelOverlap: true,
+        // Counts only: the legend names the levels (names beside a small donut get cut off).
+        label: { formatter: '{c}件' },
+        data,
       },
     ],
   };
