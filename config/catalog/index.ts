@@ -59,10 +59,14 @@ export interface ServiceDefinition {
   lifeEvents?: string[];
   tags?: string[];
   channels: string[];
+  /** The citizen must have bound a phone number (绑定手机号) before submitting. Default false. */
+  requiresPhone?: boolean;
   /** `formId@version` */
   form: string;
   flow?: string;
   rules?: string[];
+  /** 结果领取方式 offered (all three when absent): 邮寄送达, 窗口自取, 电子证照. */
+  resultDelivery?: ('mail' | 'pickup' | 'elicence')[];
   guide: {
     summary: string;
     conditions: string[];

@@ -1,5 +1,6 @@
 import { code2Session, type WechatSession } from './operations/code2session';
 import { getCallbackIp } from './operations/get-callback-ip';
+import { getPhoneNumber, type WechatPhoneNumber } from './operations/get-phone-number';
 import {
   type SubscribeMessage,
   type SubscribeMessageSent,
@@ -28,6 +29,12 @@ export interface WechatClient {
    * {@link SubscribeMessageError} (see its `kind`) or {@link WechatTransportError} (retryable).
    */
   sendSubscribeMessage(message: SubscribeMessage): Promise<SubscribeMessageSent>;
+  /**
+   * `getuserphonenumber` with the cached token (refetched once on 40001/42001/40014): the number behind
+   * a `getPhoneNumber` button code. Throws {@link PhoneNumberError} (see its `kind`; 40029 = the code is
+   * invalid, used or expired) or {@link WechatTransportError} (retryable).
+   */
+  getPhoneNumber(code: string, options?: { openid?: string }): Promise<WechatPhoneNumber>;
 }
 
 export function createWechatClient(config: WechatConfig, deps: { tokenCache: TokenCache }): WechatClient {
@@ -46,5 +53,7 @@ export function createWechatClient(config: WechatConfig, deps: { tokenCache: Tok
     getCallbackIp: () => tokens.withAccessToken((token) => getCallbackIp(http, token)),
     sendSubscribeMessage: (message) =>
       tokens.withAccessToken((token) => sendSubscribeMessage(http, token, message)),
+    getPhoneNumber: (code, options = {}) =>
+      tokens.withAccessToken((token) => getPhoneNumber(http, token, config.appId, { code, ...options })),
   };
 }

@@ -2,9 +2,10 @@
  * WeChat mini-program server API connector (platforms.md §1).
  *
  * - {@link createWechatClient}: `code2Session`, a cached stable access token with refetch-once on
- *   40001/42001/40014, `getCallbackIp` and `sendSubscribeMessage`. Errors are {@link WechatApiError}
- *   (HTTP 200 with a non-zero errcode; {@link SubscribeMessageError} with a dispatcher `kind` for
- *   subscribe messages) or {@link WechatTransportError} (network, timeout, non-200).
+ *   40001/42001/40014, `getCallbackIp`, `sendSubscribeMessage` and `getPhoneNumber`. Errors are
+ *   {@link WechatApiError} (HTTP 200 with a non-zero errcode; {@link SubscribeMessageError} and
+ *   {@link PhoneNumberError} carry a `kind` for their callers) or {@link WechatTransportError}
+ *   (network, timeout, non-200).
  * - Message push codec (pure functions for the gateway): {@link verifyPushUrl}, {@link openPush}
  *   (plain / compatible / safe, JSON / XML, dedupe key) and {@link parseSubscribeEvent}.
  * - {@link createWechatSimulator}: an HTTP fake of the same wire protocol plus `/__sandbox/*`
@@ -30,8 +31,15 @@ export {
 } from './codec/subscribe-events';
 export { WechatApiError, WechatTransportError } from './errors';
 export type { WechatSession } from './operations/code2session';
+export { PHONE_NUMBER_PATH, type WechatPhoneNumber } from './operations/get-phone-number';
 export type { SubscribeMessage, SubscribeMessageSent } from './operations/send-subscribe-message';
+export {
+  PhoneNumberError,
+  type PhoneNumberFailureKind,
+  phoneNumberFailureKind,
+} from './phone-number-error';
 export type { SimulatorFault } from './simulator/faults';
+export type { PhoneExchange } from './simulator/phone';
 export type { PushAttempt, PushConfig, PushResult } from './simulator/push-sender';
 export type { SimulatorStats } from './simulator/server';
 export {

@@ -38,6 +38,9 @@ import { openAuditSigner } from './audit/audit-signer';
 import { auditPersonalData } from './audit/personal-data';
 import { inboxMigrations } from './callbacks';
 import {
+  AftercareRepository,
+  aftercareRoutes,
+  CaseAftercare,
   CaseNumbers,
   CaseRecords,
   CasesRepository,
@@ -47,6 +50,7 @@ import {
   DraftsService,
   draftRoutes,
   FormPii,
+  PickupSites,
   rotationMigrations,
 } from './cases';
 import { casesPersonalData, draftsPersonalData } from './cases/personal-data';
@@ -60,6 +64,7 @@ import {
   regionRoutes,
 } from './catalog';
 import { publishShippedCatalog } from './catalog/shipped-catalog';
+import { DashboardRepository, DashboardService, dashboardRoutes } from './dashboard';
 import { DeliveryAdmin, DeliveryWorker, deliveryMigrations, deliveryRoutes } from './delivery';
 import { seedDemoData } from './demo-data';
 import { housekeepingJobs } from './housekeeping';
@@ -68,11 +73,14 @@ import {
   AdminLogin,
   authenticateCitizen,
   authenticateStaff,
+  createPhoneBinding,
+  DEFAULT_SMS_CODE_TEMPLATE,
   IdentityRepository,
   IdentityService,
   identityMigrations,
   identityRoutes,
   loadSigningKeys,
+  phoneRoutes,
   requirePermission,
   StaffSessions,
   type StaffSsoProvider,
@@ -81,8 +89,8 @@ import {
   staffSandboxRoutes,
   staffSsoRoutes,
 } from './identity';
-import { citizenSandboxRoutes } from './identity/citizen-sandbox.routes';
-import { accountPersonalData } from './identity/personal-data';
+import { citizenSandboxPhoneRoutes, citizenSandboxRoutes } from './identity/citizen-sandbox.routes';
+import { accountPersonalData, phonePersonalData } from './identity/personal-data';
 import { createIntegration } from './integration/integration';
 import { integrationMigrations } from './integration/links';
 import { openOaSystems } from './integration/oa-systems';
@@ -92,6 +100,7 @@ import {
   MaterialsService,
   materialsMigrations,
   materialsRoutes,
+  staffMaterialRoutes,
 } from './materials';
 import { materialsPersonalData } from './materials/personal-data';
 import {
@@ -384,7 +393,21 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     hasStaff: (id) => org.staff(id) !== undefined,
   });
   await publishShippedFlows(flows, log);
-  const caseRecords = new CaseRecords(casesRepo, catalog, pii);
+  const auditLog = new AuditLog(db);
+  // After the application: 结果领取方式 (the mailing phone and address sealed like form data) and 好差评.
+  const aftercare = new CaseAftercare(
+    db,
+    new AftercareRepository(db),
+    casesRepo,
+    catalog,
+    PickupSites.load(),
+    personalData.cipher,
+    auditLog,
+    // The workflow is built below (it reads cases through caseRecords); ratings arrive long after.
+    { leadDepartment: (caseId): Promise<string | undefined> => workflow.departmentOf(caseId) },
+  );
+  cases.useAftercare(aftercare);
+  const caseRecords = new CaseRecords(casesRepo, catalog, pii, { materials, aftercare });
   const workflowRepo = new WorkflowRepository(db);
   const workflow = new WorkflowService(db, workflowRepo, flows, org, shippedCalendar(), caseRecords, {
     serviceName: (code) => catalog.get(code)?.definition.name,
@@ -396,7 +419,6 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     name: `${hostname()}:${process.pid}`,
   });
 
-  const auditLog = new AuditLog(db);
   const staffSessions = new StaffSessions(db, infra.cache);
   const staffAuth = authenticateStaff(
     identity,
@@ -420,23 +442,50 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     'login_rate_limited',
   );
   identityRoutes(api, identity, wechat, loginLimit);
+  // 绑定手机号: WeChat getPhoneNumber, or an SMS code once SMS is configured (below).
+  const phoneBinding = createPhoneBinding({
+    db,
+    cipher: personalData.cipher,
+    index: personalData.index,
+    rateLimiters: infra.rateLimiters,
+    wechat: wechatClient,
+    openidOf: (citizenId) => identityRepo.openidOf(citizenId),
+    audit: (entry, tx) => auditLog.append(entry, tx),
+  });
+  phoneRoutes(api, phoneBinding);
   catalogRoutes(api, catalog);
   catalogAdminRoutes(api, catalog, publisher, catalogRepo);
   regionRoutes(api);
   casesRoutes(api, cases);
+  aftercareRoutes(api, aftercare);
   draftRoutes(api, drafts, cases);
   materialsRoutes(api, materials);
   staffRoutes(api, workflow);
   citizenWorkflowRoutes(api, workflow);
   revealRoutes(api, workflow, auditLog);
   searchRoutes(api, workflow, auditLog);
+  staffMaterialRoutes(api, {
+    materials,
+    assertVisible: (staffId, caseId) => workflow.assertVisible(staffId, caseId),
+    attachmentOwner: (caseId, materialId) => caseRecords.attachmentOwner(caseId, materialId),
+    audit: auditLog,
+  });
+  dashboardRoutes(
+    api,
+    new DashboardService(new DashboardRepository(db), org, {
+      calendar: shippedCalendar(),
+      region: config.workflow.calendarRegion,
+      serviceName: (code) => catalog.get(code)?.definition.name,
+    }),
+  );
   const auditSigner = openAuditSigner(config);
   auditRoutes(api, auditLog, [auditSigner.publicKeyHex]);
   const rights = new RightsService(
     new RightsRepository(db),
     [
       accountPersonalData(identityRepo),
-      casesPersonalData(caseRecords, casesRepo),
+      phonePersonalData(phoneBinding),
+      casesPersonalData(caseRecords, casesRepo, aftercare),
       draftsPersonalData(drafts),
       materialsPersonalData(materials),
       auditPersonalData(auditLog),
@@ -452,6 +501,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     },
   );
   cases.useRestrictions((citizenId) => rights.restrictedSince(citizenId));
+  cases.usePhones(phoneBinding);
   rightsRoutes(api, rights, auditLog);
 
   flowAdminRoutes(api, flows, new FlowMigrator(db, workflowRepo, flows), workflow);
@@ -516,6 +566,13 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   const smsProvider = smsConfig
     ? createAliyunSmsProvider({ ...smsConfig, apiBase: smsConfig.apiBase ?? DEFAULT_SMS_API_BASE })
     : undefined;
+  if (smsProvider) {
+    // The code itself is answered only with the in-process simulator (as the citizen sandbox login).
+    const template = notificationsConfig.verification?.sms ?? DEFAULT_SMS_CODE_TEMPLATE;
+    phoneBinding.codes.useSms(smsProvider, template, {
+      sandboxCodes: config.env !== 'production' && smsSimulator !== undefined,
+    });
+  }
   const onSubscribe = subscribeEventHandler(notifications, (openid) =>
     identityRepo.citizenIdByOpenid(config.wechat.appId, openid),
   );
@@ -614,6 +671,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     if (simulator) {
       const sim = simulator;
       citizenSandboxRoutes(api, identity, wechat, (openid) => sim.mintLoginCode(openid), loginLimit);
+      citizenSandboxPhoneRoutes(api, openidOf, (openid, phone) => sim.mintPhoneCode(openid, phone));
     }
   }
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
@@ -657,7 +715,8 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     // errorHandler has answered and logged; Koa's default would print the error (and its message).
   });
 
-  if (config.demoData) await seedDemoData({ cases, identityRepo, appId: config.wechat.appId });
+  if (config.demoData)
+    await seedDemoData({ cases, identityRepo, appId: config.wechat.appId, workflow, aftercare });
 
   timers.start();
   if (config.scheduler.enabled) await scheduler.start();

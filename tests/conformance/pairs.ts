@@ -286,6 +286,54 @@ async function wechat(): Promise<Pair> {
   };
 }
 
+/** The same WeChat simulator through `getuserphonenumber`: each call exchanges a freshly minted code. */
+async function wechatPhone(): Promise<Pair> {
+  const sim = createWechatSimulator(WX);
+  const base = await sim.listen(0);
+  const client = createWechatClient(
+    { ...WX, apiBase: base, timeoutMs: CLIENT_TIMEOUT_MS },
+    { tokenCache: wechatTokenCache() },
+  );
+  // Fictitious number (139 0000 xxxx); the openid names the effect.
+  let n = 0;
+  const exchange = (openid = 'o-conformance-phone') =>
+    client.getPhoneNumber(sim.mintPhoneCode(openid, '13900000042'), { openid });
+  return {
+    name: 'wechat-phone',
+    base,
+    sim,
+    call: () => exchange(),
+    callPath: '/wxa/business/getuserphonenumber',
+    token: {
+      fetches: () => {
+        const s = sim.stats().byPath;
+        return (s['/cgi-bin/token'] ?? 0) + (s['/cgi-bin/stable_token'] ?? 0);
+      },
+      expire: () => sim.advanceClock(7300),
+    },
+    rateLimitNext: () => sim.setFault({ path: '/wxa/business/getuserphonenumber', errcode: 45011 }),
+    async checkErrorShape() {
+      const answer = await raw(`${base}/wxa/business/getuserphonenumber?access_token=bogus`, {
+        method: 'POST',
+        body: JSON.stringify({ code: 'x' }),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ errcode: expect.any(Number), errmsg: expect.any(String) });
+      expect(answer.json?.errcode).not.toBe(0);
+    },
+    async effect() {
+      const openid = `o-phone-effect-${++n}`;
+      await exchange(openid);
+      return {
+        viaSandbox: async () =>
+          ((await sandboxJson(base, `/__sandbox/phone-exchanges?openid=${openid}`)).exchanges as unknown[])
+            .length,
+        viaObject: () => sim.phoneExchanges(openid).length,
+      };
+    },
+  };
+}
+
 const SMS_KEYS = { accessKeyId: 'LTAI-sim-id', accessKeySecret: 'sim-secret-0123456789' };
 
 async function sms(): Promise<Pair> {
@@ -538,6 +586,7 @@ export const PAIRS: Record<string, () => Promise<Pair>> = {
   'dingtalk-v1': () => dingtalk('v1'),
   wecom,
   wechat,
+  'wechat-phone': wechatPhone,
   sms,
   'oa-weaver': weaver,
   'oa-seeyon': seeyon,

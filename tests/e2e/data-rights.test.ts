@@ -48,7 +48,14 @@ describe(`citizens' rights over their personal data (${dialect})`, () => {
     expect(download.status).toBe(200);
     expect(download.headers.get('content-disposition')).toContain('attachment');
     const { sections } = download.body;
-    expect(Object.keys(sections).sort()).toEqual(['account', 'audit', 'cases', 'drafts', 'materials']);
+    expect(Object.keys(sections).sort()).toEqual([
+      'account',
+      'audit',
+      'cases',
+      'drafts',
+      'materials',
+      'phone',
+    ]);
     expect(sections.cases.title).toBe('办件记录');
     // Their own copy, in clear: the purpose of the right of access.
     expect(sections.cases.data[0].formData.idNumber).toBe(id);

@@ -69,6 +69,8 @@ export const MATRIX: Record<string, string> = {
   getMyCase: CITIZEN,
   caseProgress: CITIZEN,
   withdrawCase: CITIZEN,
+  chooseCaseDelivery: CITIZEN,
+  rateCase: CITIZEN,
   recordSubscriptions: CITIZEN,
   getNotificationSettings: CITIZEN,
   updateNotificationSettings: CITIZEN,
@@ -78,6 +80,11 @@ export const MATRIX: Record<string, string> = {
   listDataRequests: CITIZEN,
   getDataRequest: CITIZEN,
   downloadDataExport: CITIZEN,
+  getMe: CITIZEN,
+  bindPhoneWechat: CITIZEN,
+  sendPhoneSmsCode: CITIZEN,
+  bindPhoneSms: CITIZEN,
+  citizenSandboxPhoneCode: CITIZEN,
   // staff
   staffMe: ANY_STAFF,
   staffWorklist: TASK_WORK,
@@ -93,6 +100,8 @@ export const MATRIX: Record<string, string> = {
   readCc: TASK_SCOPED,
   reassignTask: SUPERVISE,
   staffCase: TASK_SCOPED,
+  staffCaseMaterialContent: '11pppp3333p', // a material id nobody has: 404 for those allowed
+  staffDashboard: '11ooooo333o', // caseworkers and the 市政府 report viewer (dashboard.read), own scope
   staffUrge: TASK_SCOPED,
   superviseCase: SUPERVISE,
   revealCasePii: '1133o333333', // 部门负责人 (of the case's department) only

@@ -56,7 +56,7 @@ describe(`key rotation of personal data at rest (${dialect})`, () => {
     expect(resumed[0]!.resumedFrom).not.toBeNull();
     expect(kidsIn(await stored())).toEqual([newKid]);
     const again = await rotatePersonalData(database.db, cipher, { batch: 2, restart: true });
-    expect(again.map((r) => r.values)).toEqual([0, 0]);
+    expect(again.map((r) => r.values)).toEqual([0, 0, 0]);
 
     // The running gateway picks the new key up from the database and still shows the cases.
     const first = await call(`${t.url}/api/v1/cases/${ids[0]}`, { token: citizen.accessToken });

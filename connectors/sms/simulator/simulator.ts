@@ -26,7 +26,7 @@ export interface SmsSimulatorOptions {
  *
  * Sandbox endpoints, which **do not exist on the real platform** (tests and demos only):
  * - `POST /__sandbox/templates {templateCode, content}` (`${name}` marks a variable; defaults:
- *   SMS_CASE_ACCEPTED, SMS_CASE_CORRECTION, SMS_CASE_CLOSED, SMS_RATING_INVITE)
+ *   SMS_CASE_ACCEPTED, SMS_CASE_CORRECTION, SMS_CASE_CLOSED, SMS_RATING_INVITE, SMS_VERIFY_CODE)
  * - `POST /__sandbox/sign-names {signName}` (default `政务服务中心`)
  * - `POST /__sandbox/undeliverable {phone, errCode?}`: later sends to it fail in the receipt
  * - `POST /__sandbox/balance {messages}`: messages left before `isv.AMOUNT_NOT_ENOUGH`

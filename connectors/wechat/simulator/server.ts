@@ -10,6 +10,7 @@ import {
 } from '../../core/simulator/sandbox';
 import { errorBody } from './errcodes';
 import { type FaultRegistry, parseFault } from './faults';
+import type { PhoneState } from './phone';
 import type { PushSender } from './push-sender';
 import type { SimulatorState, WireResult } from './state';
 import type { SubscribeState } from './subscribe';
@@ -34,6 +35,7 @@ type Route = (request: Request) => Answer | Promise<Answer>;
 export interface HandlerDeps {
   state: SimulatorState;
   subscribe: SubscribeState;
+  phone: PhoneState;
   push: PushSender;
   faults: FaultRegistry;
   stats: SimulatorStats;
@@ -94,6 +96,23 @@ export function createRequestHandler(deps: HandlerDeps) {
       if ('msgid' in result) return wire({ errcode: 0, errmsg: 'ok', msgid: result.msgid });
       return { status: 200, body: errorBody(result.errcode, result.detail) };
     },
+    'POST /wxa/business/getuserphonenumber': ({ query, json }) => {
+      const token = query.get('access_token');
+      if (!token) return wire(41001);
+      const check = state.checkAccessToken(token);
+      if (check !== 0) return wire(check);
+      const body = json();
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return wire(47001);
+      return wire(deps.phone.exchange(body as Record<string, unknown>));
+    },
+    'POST /__sandbox/phone-codes': ({ json }) => ({
+      status: 200,
+      body: { code: deps.phone.mint(json()), expires_in: deps.codeTtlSeconds },
+    }),
+    'GET /__sandbox/phone-exchanges': ({ query }) => ({
+      status: 200,
+      body: { exchanges: deps.phone.exchanges(query.get('openid') ?? undefined) },
+    }),
     'POST /__sandbox/templates': ({ json }) => ({ status: 200, body: deps.subscribe.addTemplate(json()) }),
     'GET /__sandbox/templates': () => ({ status: 200, body: { templates: deps.subscribe.listTemplates() } }),
     'POST /__sandbox/subscriptions': ({ json }) => ({

@@ -3,6 +3,7 @@ import { createSimulatorListener } from '../../core/simulator/listener';
 import { copyStats } from '../../core/simulator/request-stats';
 import { errorBody } from './errcodes';
 import { createFaultRegistry, type SimulatorFault } from './faults';
+import { createPhoneState, type PhoneExchange } from './phone';
 import { createPushSender, type PushAttempt, type PushResult } from './push-sender';
 import { createRequestHandler, type SimulatorStats } from './server';
 import { type AccessTokenCheck, createSimulatorState } from './state';
@@ -17,6 +18,8 @@ export interface WechatSimulatorOptions {
   tokenTtlSeconds?: number;
   /** code2Session calls per openid per minute before 45011. Default 100. */
   loginRatePerMinute?: number;
+  /** getuserphonenumber exchanges per minute for the app before 45011. Default 500. */
+  phoneRatePerMinute?: number;
   /** subscribeMessage.send calls per Beijing day before 45009. Default 10,000,000 (platforms.md §1.3). */
   subscribeDailyQuota?: number;
   /** The mini-program's original id, `ToUserName` of pushes. Default `gh_5im0123456789`. */
@@ -27,8 +30,14 @@ export interface WechatSimulatorOptions {
  * An in-process fake of `api.weixin.qq.com` for one mini-program app (platforms.md §1).
  *
  * Wire endpoints: `GET /sns/jscode2session`, `GET /cgi-bin/token`, `POST /cgi-bin/stable_token`,
- * `GET /cgi-bin/getcallbackip`, `POST /cgi-bin/message/subscribe/send`. Business errors are HTTP 200
- * `{errcode, errmsg}`; unknown paths 404.
+ * `GET /cgi-bin/getcallbackip`, `POST /cgi-bin/message/subscribe/send`,
+ * `POST /wxa/business/getuserphonenumber`. Business errors are HTTP 200 `{errcode, errmsg}`; unknown
+ * paths 404.
+ *
+ * Phone numbers (§1.4): a `getPhoneNumber` code is single-use and lives `codeTtlSeconds` (default 300);
+ * unknown, used or expired → 40029; an `openid` sent along must be the code's user (40029); more than
+ * `phoneRatePerMinute` exchanges a minute → 45011 (code kept). The answer's `watermark.appid` is the
+ * app's appid.
  *
  * Subscribe messages (§1.3): `touser` must be an openid the app knows (login code or consent minted),
  * `template_id` a registered template (defaults: {@link DEFAULT_SUBSCRIBE_TEMPLATES}), `page` a
@@ -37,6 +46,9 @@ export interface WechatSimulatorOptions {
  *
  * Sandbox endpoints, which **do not exist on the real platform** (tests and demos only):
  * - `POST /__sandbox/login-code {openid, unionid?}` → `{code, expires_in}` (what `wx.login()` would yield)
+ * - `POST /__sandbox/phone-codes {openid, phone, countryCode?='86'}` → `{code, expires_in}` (what
+ *   `<button open-type="getPhoneNumber">` would yield); `GET /__sandbox/phone-exchanges?openid=` →
+ *   `{exchanges: [{openid, at}]}` (successful exchanges; no numbers)
  * - `POST /__sandbox/templates {templateId, keys: ['thing1', 'time2', …], title?}`; `GET /__sandbox/templates`
  * - `POST /__sandbox/subscriptions {openid, templateId, count?=1}` → `{remaining}` (the citizen accepted
  *   `count` times in wx.requestSubscribeMessage); `GET /__sandbox/subscriptions?openid=&templateId=`
@@ -61,6 +73,13 @@ export interface WechatSimulator {
   readonly url: string;
   /** A fresh single-use login code for `openid` (unionid is returned only when given here). */
   mintLoginCode(openid: string, unionid?: string): string;
+  /**
+   * A fresh single-use `getPhoneNumber` code for `openid`'s number (11-digit mainland mobile, or digits
+   * with `countryCode`); throws for a malformed number.
+   */
+  mintPhoneCode(openid: string, phone: string, countryCode?: string): string;
+  /** Successful phone-number exchanges so far, optionally of one openid. */
+  phoneExchanges(openid?: string): PhoneExchange[];
   /** Move the simulator clock (`Date.now() + offset`) forward. */
   advanceClock(seconds: number): void;
   /** Queue a fault for the next `times` calls to `fault.path`. */
@@ -108,6 +127,12 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     now: state.now,
     dailyQuota: opts.subscribeDailyQuota ?? 10_000_000,
   });
+  const phone = createPhoneState({
+    appId: opts.appId,
+    now: state.now,
+    codeTtlSeconds,
+    ratePerMinute: opts.phoneRatePerMinute ?? 500,
+  });
   const timers = new Set<NodeJS.Timeout>();
   const chaos = createSimulatorChaos(
     {
@@ -126,7 +151,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
   const stats: SimulatorStats = { total: 0, byPath: {} };
   const listener = createSimulatorListener(
     'WeChat',
-    createRequestHandler({ state, subscribe, push, faults, stats, codeTtlSeconds, timers }),
+    createRequestHandler({ state, subscribe, phone, push, faults, stats, codeTtlSeconds, timers }),
     timers,
     chaos,
   );
@@ -141,6 +166,8 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       subscribe.knowOpenid(openid);
       return state.mintLoginCode(openid, unionid);
     },
+    mintPhoneCode: (openid, number, countryCode) => phone.mint({ openid, phone: number, countryCode }),
+    phoneExchanges: (openid) => phone.exchanges(openid),
     advanceClock: (seconds) => state.advanceClock(seconds),
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),

@@ -1,8 +1,9 @@
-import type { CatalogService, SensitiveKind } from '../catalog';
+import type { CatalogService, FormEngine, PublishedService, SensitiveKind } from '../catalog';
 import { keyFromFieldName, maskValue, valueAt } from '../catalog/sensitive-paths';
 import type { SqlBatch } from '../platform/db/sql-batch';
 import type { Tx } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
+import type { CaseAftercare } from './aftercare';
 import { presentCase } from './cases.presenter';
 import type { CasesRepository } from './cases.repository';
 import type { FormPii, PiiDigest } from './form-pii';
@@ -11,6 +12,20 @@ import type { FormPii, PiiDigest } from './form-pii';
 export interface CorrectedData {
   sealed: Record<string, unknown>;
   digests: PiiDigest[];
+}
+
+/** A material as the case records need to know it (the materials context's MaterialView). */
+export interface CaseMaterial {
+  id: string;
+  name: string;
+  mime: string;
+  sizeBytes: number;
+  materialCode: string | null;
+}
+
+/** What the case records need of the materials context: the citizen's materials among some ids. */
+export interface CaseMaterialLookup {
+  describeOwned(citizenId: string, ids: string[]): Promise<CaseMaterial[]>;
 }
 
 /** A case as the workflow sees it: the facts its conditions read. Never logged (form data holds personal data). */
@@ -28,6 +43,7 @@ export class CaseRecords {
     private readonly repo: CasesRepository,
     private readonly catalog: CatalogService,
     private readonly pii: FormPii,
+    private readonly extras: { materials?: CaseMaterialLookup; aftercare?: CaseAftercare } = {},
   ) {}
 
   /** A case's form engine (its own version) and its form data in clear. */
@@ -58,14 +74,23 @@ export class CaseRecords {
 
   /**
    * The case for staff: its data (personal numbers masked), timeline, and the form definition of the
-   * version it was submitted with, so that a task page renders it as the applicant saw it.
+   * version it was submitted with, so that a task page renders it as the applicant saw it; the result's
+   * delivery (masked), the rating, and the attached materials (for a preview).
    */
   async view(caseId: string) {
     const row = await this.repo.findById(caseId);
     if (!row) return undefined;
     const { form, data } = this.clear(row);
+    const service = this.catalog.get(row.service_code);
+    const [events, aftercare, materials] = await Promise.all([
+      this.repo.events(caseId),
+      this.extras.aftercare?.forStaff(row),
+      this.materialsOf(row, form, data, service),
+    ]);
     return {
-      ...presentCase(row, await this.repo.events(caseId), this.catalog.get(row.service_code), form, data),
+      ...presentCase(row, events, service, form, data),
+      ...aftercare,
+      materials,
       formDefinition: form
         ? {
             title: form.form.title,
@@ -75,6 +100,54 @@ export class CaseRecords {
           }
         : null,
     };
+  }
+
+  /**
+   * The materials attached to a case (the attachment fields of its form data), each with the guide
+   * material it stands for. Ids that no longer name a material of the applicant are left out.
+   */
+  private async materialsOf(
+    row: { citizen_id: string },
+    form: FormEngine | undefined,
+    data: Record<string, unknown>,
+    service: PublishedService | undefined,
+  ) {
+    const lookup = this.extras.materials;
+    if (!form || !lookup) return [];
+    const { ids, pointers } = form.attachments(data);
+    if (ids.length === 0) return [];
+    const found = new Map((await lookup.describeOwned(row.citizen_id, ids)).map((m) => [m.id, m]));
+    const guide = service?.definition.guide.materials ?? [];
+    const seen = new Set<string>();
+    return ids.flatMap((id, i) => {
+      const material = found.get(id);
+      if (!material || seen.has(id)) return [];
+      seen.add(id);
+      const field = pointers[i]!.split('/')[1]!;
+      const code = material.materialCode ?? form.form.ui.fields[field]?.material ?? null;
+      return [
+        {
+          id,
+          name: material.name,
+          mime: material.mime,
+          size: material.sizeBytes,
+          materialCode: code,
+          materialName: guide.find((g) => g.code === code)?.name ?? form.titleOf(field) ?? null,
+          field,
+        },
+      ];
+    });
+  }
+
+  /**
+   * The applicant of a case when `materialId` is one of its attachments (for a staff preview whose
+   * scope the caller has checked); undefined otherwise, or when the case does not exist.
+   */
+  async attachmentOwner(caseId: string, materialId: string): Promise<string | undefined> {
+    const row = await this.repo.findById(caseId);
+    if (!row) return undefined;
+    const { form, data } = this.clear(row);
+    return form?.attachments(data).ids.includes(materialId) ? row.citizen_id : undefined;
   }
 
   /**
@@ -132,9 +205,13 @@ export class CaseRecords {
     await this.repo.writeDigests(tx, caseId, data.digests);
   }
 
-  /** The citizen's cases with their form data in clear and their timelines (their data export). */
+  /**
+   * The citizen's cases with their form data in clear and their timelines (their data export), with the
+   * result's delivery (mailing address in clear) and the rating.
+   */
   async exportOwned(citizenId: string) {
     const rows = await this.repo.allOwned(citizenId);
+    const aftercare = (await this.extras.aftercare?.exportOwned(citizenId)) ?? new Map();
     return Promise.all(
       rows.map(async (row) => ({
         caseNumber: row.case_number,
@@ -147,6 +224,8 @@ export class CaseRecords {
           at: new Date(Number(e.created_at)).toISOString(),
           note: e.note,
         })),
+        delivery: aftercare.get(row.id)?.delivery ?? null,
+        rating: aftercare.get(row.id)?.rating ?? null,
       })),
     );
   }

@@ -103,4 +103,52 @@ export const casesMigrations: Migrations = {
       await db.schema.createIndex('case_pii_index_case').on('case_pii_index').columns(['case_id']).execute();
     },
   },
+  '2026112810_case_aftercare': {
+    async up(db) {
+      // 结果领取方式: one row per case, replaced while the case is open. The mailing phone and street
+      // address are sealed (FieldCipher, bound to this table, the column and the case id).
+      await db.schema
+        .createTable('case_deliveries')
+        .addColumn('case_id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('citizen_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('method', 'varchar(16)', (c) => c.notNull())
+        .addColumn('site_id', 'varchar(64)')
+        .addColumn('recipient', 'varchar(64)')
+        .addColumn('phone', 'varchar(255)')
+        .addColumn('region', 'varchar(6)')
+        .addColumn('detail', 'text')
+        .addColumn('chosen_at', 'bigint', (c) => c.notNull())
+        .modifyEnd(tableEnd(db))
+        .execute();
+      await db.schema
+        .createIndex('case_deliveries_citizen')
+        .on('case_deliveries')
+        .columns(['citizen_id'])
+        .execute();
+      // 好差评: at most one rating per case (the primary key answers a concurrent second one), credited
+      // to the department that led the case when it was rated.
+      await db.schema
+        .createTable('case_ratings')
+        .addColumn('case_id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('citizen_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('department', 'varchar(64)')
+        .addColumn('score', 'integer', (c) => c.notNull())
+        .addColumn('tags', 'text', (c) => c.notNull())
+        .addColumn('comment', 'text')
+        .addColumn('rated_at', 'bigint', (c) => c.notNull())
+        .modifyEnd(tableEnd(db))
+        .execute();
+      await db.schema
+        .createIndex('case_ratings_citizen')
+        .on('case_ratings')
+        .columns(['citizen_id'])
+        .execute();
+      // The dashboard counts a department's ratings of a period by score: one index range.
+      await db.schema
+        .createIndex('case_ratings_department')
+        .on('case_ratings')
+        .columns(['department', 'rated_at', 'score'])
+        .execute();
+    },
+  },
 };

@@ -22,6 +22,7 @@ const EVENT_LABELS: Record<string, string> = {
   rejected: '不予受理',
   denied: '不予批准',
   withdrawn: '撤回申请',
+  delivery_chosen: '结果领取方式',
 };
 
 const iso = (ms: number) => new Date(Number(ms)).toISOString();

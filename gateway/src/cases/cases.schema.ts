@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../platform/http/route';
+import { AftercareProperties } from './aftercare.schema';
 
 export const CHANNELS = ['wechat', 'dingtalk', 'wecom', 'h5', 'counter'] as const;
 
@@ -103,6 +104,7 @@ export const CaseView: JsonSchema = {
     department: { type: ['string', 'null'] },
     formData: { type: 'object', description: '申请表单数据；身份证号、手机号已脱敏' },
     timeline: Timeline,
+    ...AftercareProperties,
   },
 };
 

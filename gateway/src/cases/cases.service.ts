@@ -5,6 +5,7 @@ import type { Tx } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
 import { OutboxWriter } from '../platform/outbox/outbox';
 import { stableStringify } from '../platform/stable-json';
+import type { CaseAftercare } from './aftercare';
 import type { CaseNumbers } from './case-number';
 import type { CaseFacts } from './case-records';
 import { CaseWriter } from './case-writer';
@@ -29,7 +30,8 @@ export interface SubmitResult {
   replayed: boolean;
 }
 
-type CaseView = ReturnType<typeof presentCase>;
+/** A case as its applicant sees it; what follows the application is there once aftercare is in use. */
+type CaseView = ReturnType<typeof presentCase> & Partial<Awaited<ReturnType<CaseAftercare['forCitizen']>>>;
 
 const MAX_CASE_MATERIAL_BYTES = 100 * 1024 * 1024;
 
@@ -61,6 +63,12 @@ export interface CaseFlowStarter {
   writeStarts(tx: Tx, prepared: unknown[]): Promise<void>;
 }
 
+/** What cases need from the citizen's bound phone (identity owns it). */
+export interface CitizenPhones {
+  phoneOf(citizenId: string): Promise<string | undefined>;
+  assertPhoneBound(citizenId: string): Promise<void>;
+}
+
 export class CasesService {
   private flows?: CaseFlowStarter;
 
@@ -74,6 +82,20 @@ export class CasesService {
 
   useFlows(flows: CaseFlowStarter): void {
     this.flows = flows;
+  }
+
+  private phones?: CitizenPhones;
+
+  /** The bound phone fills `profile.phone` and is required by services marked `requiresPhone`. */
+  usePhones(phones: CitizenPhones): void {
+    this.phones = phones;
+  }
+
+  private aftercare?: CaseAftercare;
+
+  /** The case detail shows the result's delivery and the rating (after the application) from now on. */
+  useAftercare(aftercare: CaseAftercare): void {
+    this.aftercare = aftercare;
   }
 
   constructor(
@@ -147,7 +169,10 @@ export class CasesService {
       note: null,
       created_at: now,
     };
-    const json = JSON.stringify(presentCase(row, [event], service, service.form, formData));
+    const json = JSON.stringify({
+      ...presentCase(row, [event], service, service.form, formData),
+      ...this.aftercare?.initial(service),
+    });
     const flow = service.definition.flow && this.flows ? await this.prepareFlow(row, formData) : undefined;
     const outcome = await this.writer.write({
       key: {
@@ -222,13 +247,17 @@ export class CasesService {
     const row = await this.repo.findOwned(citizenId, id);
     if (!row) throw errors.notFound('case_not_found', '未找到该办件');
     const form = row.form_id ? this.catalog.form(`${row.form_id}@${row.form_version}`) : undefined;
-    return presentCase(
-      row,
-      await this.repo.events(id),
-      this.catalog.get(row.service_code),
-      form,
-      this.pii.open({ table: 'cases', rowId: row.id }, form, JSON.parse(row.form_data)),
-    );
+    const [events, aftercare] = await Promise.all([this.repo.events(id), this.aftercare?.forCitizen(row)]);
+    return {
+      ...presentCase(
+        row,
+        events,
+        this.catalog.get(row.service_code),
+        form,
+        this.pii.open({ table: 'cases', rowId: row.id }, form, JSON.parse(row.form_data)),
+      ),
+      ...aftercare,
+    };
   }
 
   async list(citizenId: string, query: { limit?: number; cursor?: string; status?: string }) {
@@ -263,6 +292,9 @@ export class CasesService {
         Object.assign(profile, form.profileValues(data));
       }
     }
+    // A number the citizen proved (WeChat or SMS code) beats one typed into an earlier form.
+    const bound = await this.phones?.phoneOf(citizenId);
+    if (bound) profile.phone = bound;
     return profile;
   }
 
@@ -299,6 +331,7 @@ export class CasesService {
         { pointer: '/serviceCode', code: 'unknown_service', message: '该事项不存在或未开放申请' },
       ]);
     }
+    if (service.definition.requiresPhone) await this.phones?.assertPhoneBound(citizenId);
     const channels = service.definition.channels;
     if (channels && !channels.includes(input.channel)) {
       throw errors.validation([

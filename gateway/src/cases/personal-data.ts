@@ -1,4 +1,5 @@
 import type { PersonalDataSource } from '../rights/personal-data-source';
+import type { CaseAftercare } from './aftercare';
 import type { CaseRecords } from './case-records';
 import type { CasesRepository } from './cases.repository';
 import type { DraftsService } from './drafts';
@@ -7,15 +8,21 @@ import type { DraftsService } from './drafts';
  * Case records are government service archives: a deletion request does not erase them while their
  * legal retention period runs (PIPL Art. 47 para. 2) — they stay stored and protected and are no
  * longer used for anything else (prefill, profile, recommendations). The stored answers to
- * submissions (idempotency keys) serve no such duty and go.
+ * submissions (idempotency keys) serve no such duty and go, as do the mailing addresses of closed
+ * cases (the result is delivered) and the free text of ratings (see CaseAftercare.erase).
  */
-export function casesPersonalData(records: CaseRecords, repo: CasesRepository): PersonalDataSource {
+export function casesPersonalData(
+  records: CaseRecords,
+  repo: CasesRepository,
+  aftercare?: CaseAftercare,
+): PersonalDataSource {
   return {
     name: 'cases',
     title: '办件记录',
     export: (citizenId) => records.exportOwned(citizenId),
     erase: async (citizenId) => {
-      const deleted = await repo.deleteIdempotencyKeys(citizenId);
+      const deleted =
+        (await repo.deleteIdempotencyKeys(citizenId)) + ((await aftercare?.erase(citizenId)) ?? 0);
       const kept = await repo.countOwned(citizenId);
       return {
         deleted,

@@ -1,6 +1,7 @@
 /**
  * `npm run crypto:rotate` (tsx gateway/src/cases/rotate-pii-cli.ts): re-encrypts the personal data of
- * stored form data (cases, drafts) under the active data key, in the background of a running system.
+ * stored form data (cases, drafts) and of result deliveries under the active data key, in the
+ * background of a running system.
  *
  *   --new-key   first create a new data key (it becomes the active one), then wait `--wait` seconds
  *               (default 60) so that running gateways, which reload keys every 30 s, know it before
@@ -14,6 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@gcrm/config';
+import { rotatePhoneNumbers } from '../identity';
 import { openFieldCipher } from '../platform/crypto';
 import { createDatabase } from '../platform/db/database';
 import { rotatePersonalData } from './pii-rotation';
@@ -44,11 +46,15 @@ try {
     );
     await new Promise((resolve) => setTimeout(resolve, wait * 1000));
   }
-  const reports = await rotatePersonalData(database.db, cipher, {
-    batch: Number(values.batch),
-    restart: values.restart,
-    stop: () => stopping,
-  });
+  const reports = [
+    ...(await rotatePersonalData(database.db, cipher, {
+      batch: Number(values.batch),
+      restart: values.restart,
+      stop: () => stopping,
+    })),
+    // Bound phone numbers (identity); a stopped run starts again and skips numbers already done.
+    await rotatePhoneNumbers(database.db, cipher, { batch: Number(values.batch), stop: () => stopping }),
+  ];
   for (const r of reports) {
     process.stdout.write(
       `${r.table}: 重新加密 ${r.values} 个字段（${r.rows} 行）${r.resumedFrom ? '，从上次位置继续' : ''} ` +

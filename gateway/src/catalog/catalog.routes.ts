@@ -19,6 +19,7 @@ function summary(s: PublishedService) {
     lifeEvents: d.lifeEvents ?? [],
     tags: d.tags ?? [],
     channels: d.channels,
+    requiresPhone: d.requiresPhone ?? false,
     promisedWorkingDays: d.guide.promisedWorkingDays,
     online: d.guide.handling.online,
   };

@@ -27,6 +27,7 @@ export const ServiceSummaryView: JsonSchema = {
     lifeEvents: { type: 'array', items: { type: 'string' } },
     tags: { type: 'array', items: { type: 'string' } },
     channels: { type: 'array', items: { type: 'string' } },
+    requiresPhone: { type: 'boolean', description: '提交前须绑定手机号' },
     promisedWorkingDays: { type: 'integer', description: '承诺时限（工作日）' },
     online: { type: 'boolean', description: '全程网办' },
   },

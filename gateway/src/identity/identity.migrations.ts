@@ -1,5 +1,6 @@
 import type { Migrations } from '../platform/db/migrate';
 import { tableEnd } from '../platform/db/migrate';
+import { phoneMigrations } from './phone.migrations';
 
 export const identityMigrations: Migrations = {
   '2026112701_identity_citizens': {
@@ -37,4 +38,6 @@ export const identityMigrations: Migrations = {
       await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
     },
   },
+  // Phone binding (phone.migrations.ts): bound numbers, SMS codes, citizens.last_channel.
+  ...phoneMigrations,
 };

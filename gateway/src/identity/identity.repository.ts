@@ -12,6 +12,8 @@ interface IdentityTables {
     created_at: number;
     updated_at: number;
     last_login_at: number;
+    /** Channel of the latest sign-in (`wechat`, `sandbox`); null before phone binding existed. */
+    last_channel: string | null;
   };
   refresh_tokens: {
     id: string;
@@ -34,13 +36,22 @@ export class IdentityRepository {
     this.db = db as Kysely<IdentityTables>;
   }
 
-  /** Finds or creates the citizen of (appId, openid); `isNew` tells which. Safe under concurrent first logins. */
-  async upsertWechatCitizen(appId: string, openid: string, unionid: string | undefined, now: number) {
+  /**
+   * Finds or creates the citizen of (appId, openid); `isNew` tells which. Safe under concurrent first
+   * logins. `channel` is how they signed in (`wechat`, or `sandbox` for the H5 sandbox login).
+   */
+  async upsertWechatCitizen(
+    appId: string,
+    openid: string,
+    unionid: string | undefined,
+    now: number,
+    channel = 'wechat',
+  ) {
     const existing = await this.findByOpenid(appId, openid);
     if (existing) {
       await this.db
         .updateTable('citizens')
-        .set({ last_login_at: now, updated_at: now, ...(unionid ? { unionid } : {}) })
+        .set({ last_login_at: now, updated_at: now, last_channel: channel, ...(unionid ? { unionid } : {}) })
         .where('id', '=', existing.id)
         .execute();
       return { id: existing.id, isNew: false };
@@ -57,6 +68,7 @@ export class IdentityRepository {
           created_at: now,
           updated_at: now,
           last_login_at: now,
+          last_channel: channel,
         })
         .execute();
       return { id, isNew: true };

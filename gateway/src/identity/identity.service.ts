@@ -37,14 +37,24 @@ export class IdentityService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Exchanges a wx.login code for a session. The session_key stays in the gateway's cache. */
+  /**
+   * Exchanges a wx.login code for a session. The session_key stays in the gateway's cache. `channel`
+   * records how the citizen signed in (`sandbox`: the H5 sandbox login minted the code).
+   */
   async loginWithWechat(
     wechat: WechatLogin,
     code: string,
+    channel: 'wechat' | 'sandbox' = 'wechat',
   ): Promise<SessionTokens & { citizen: { id: string; isNew: boolean } }> {
     const session = await wechat.code2Session(code);
     const now = this.now();
-    const citizen = await this.repo.upsertWechatCitizen(wechat.appId, session.openid, session.unionid, now);
+    const citizen = await this.repo.upsertWechatCitizen(
+      wechat.appId,
+      session.openid,
+      session.unionid,
+      now,
+      channel,
+    );
     await this.cache.set(SESSION_KEY_PREFIX + citizen.id, session.sessionKey, SESSION_KEY_TTL_SECONDS);
     const tokens = await this.startFamily(citizen.id, randomUUID(), null, now);
     return { ...tokens, citizen };

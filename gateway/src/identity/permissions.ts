@@ -13,6 +13,7 @@ export const PERMISSIONS = {
   'cases.urge': '催办',
   'cases.supervise': '督办、改派',
   'reports.read': '查看统计报表',
+  'dashboard.read': '查看本部门数据看板',
   'pii.reveal': '查看个人信息原文（需说明目的，留审计记录）',
   'rights.handle': '处理本部门办件的个人信息更正申请',
   'catalog.publish': '发布事项、表单',
@@ -32,18 +33,19 @@ export type Permission = keyof typeof PERMISSIONS;
  * roles administer nothing: a 系统管理员 configures, a 安全管理员 grants, an 审计管理员 reads the audit log.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = {
-  clerk: ['tasks.work', 'cases.read', 'cases.urge', 'rights.handle'],
-  approver: ['tasks.work', 'cases.read', 'cases.urge'],
+  clerk: ['tasks.work', 'cases.read', 'cases.urge', 'rights.handle', 'dashboard.read'],
+  approver: ['tasks.work', 'cases.read', 'cases.urge', 'dashboard.read'],
   'department-head': [
     'tasks.work',
     'cases.read',
     'cases.urge',
     'reports.read',
+    'dashboard.read',
     'pii.reveal',
     'rights.handle',
   ],
-  supervisor: ['tasks.work', 'cases.read', 'cases.urge', 'cases.supervise', 'reports.read'],
-  'report-viewer': ['reports.read'],
+  supervisor: ['tasks.work', 'cases.read', 'cases.urge', 'cases.supervise', 'reports.read', 'dashboard.read'],
+  'report-viewer': ['reports.read', 'dashboard.read'],
   'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate', 'org.sync', 'jobs.manage'],
   'security-admin': ['roles.grant', 'credentials.manage'],
   'audit-admin': ['audit.read'],

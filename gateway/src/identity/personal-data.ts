@@ -1,5 +1,6 @@
 import type { PersonalDataSource } from '../rights/personal-data-source';
 import type { IdentityRepository } from './identity.repository';
+import type { PhoneBinding } from './phone.service';
 
 /**
  * The citizen's account: their WeChat identifiers and sign-in records. On deletion every sign-in
@@ -32,5 +33,18 @@ export function accountPersonalData(repo: IdentityRepository, now = Date.now): P
         processing: '仅用于登录和身份核验',
       },
     }),
+  };
+}
+
+/**
+ * The bound phone number: exported in clear (the citizen's own copy, like their form data), with how
+ * and when it was verified; deleted on request together with any pending SMS code.
+ */
+export function phonePersonalData(phone: PhoneBinding): PersonalDataSource {
+  return {
+    name: 'phone',
+    title: '绑定的手机号',
+    export: (citizenId) => phone.exportOwn(citizenId),
+    erase: async (citizenId) => ({ deleted: await phone.erase(citizenId) }),
   };
 }

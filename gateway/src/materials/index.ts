@@ -22,5 +22,6 @@ export {
 } from './materials.service';
 export { noopScanner, type ScanMeta, type ScanResult, type VirusScanner } from './scan/virus-scan';
 export { type SniffedType, sniff } from './sniff';
+export { type StaffMaterialDeps, staffMaterialRoutes } from './staff-materials.routes';
 export type { BlobStore } from './storage/blob-store';
 export { createLocalDiskStore } from './storage/local-disk-store';

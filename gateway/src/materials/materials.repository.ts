@@ -63,6 +63,18 @@ export class MaterialsRepository {
     return row && toRow(row);
   }
 
+  /** The citizen's materials among `ids` (others, and ids of nobody's, are left out). */
+  async findManyOwned(citizenId: string, ids: string[]) {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('materials')
+      .selectAll()
+      .where('citizen_id', '=', citizenId)
+      .where('id', 'in', ids)
+      .execute();
+    return rows.map(toRow);
+  }
+
   /** Newest first; `materialCode` narrows to one guide material ('' = uploads that named none). */
   async listOwned(citizenId: string, materialCode?: string) {
     let query = this.db.selectFrom('materials').selectAll().where('citizen_id', '=', citizenId);

@@ -171,6 +171,12 @@ export class MaterialsService {
     return { items: rows.map((r) => presentMaterial(r)) };
   }
 
+  /** The citizen's materials among `ids` (e.g. the attachments of one of their cases), in no order. */
+  async describeOwned(citizenId: string, ids: string[]): Promise<MaterialView[]> {
+    const rows = await this.repo.findManyOwned(citizenId, validIds(ids));
+    return rows.map((r) => presentMaterial(r));
+  }
+
   /** Another citizen's material answers like a missing one (404). */
   async get(citizenId: string, id: string): Promise<MaterialView> {
     return presentMaterial(await this.owned(citizenId, id));

@@ -33,6 +33,11 @@ export interface NotificationsConfig {
   /** Outbox topic → extra placeholder values (the result of a closed case). */
   results: Record<string, Record<string, string>>;
   events: Record<string, NotificationEvent>;
+  /**
+   * The SMS verification code of phone binding (绑定手机号): an Aliyun 验证码 template whose params may
+   * use `{code}` (the 6-digit code). Absent: phone binding uses its default (`SMS_VERIFY_CODE`).
+   */
+  verification?: { sms: { templateCode: string; params: Record<string, string> } };
 }
 
 export const DEFAULT_NOTIFICATIONS_FILE = fileURLToPath(
@@ -105,8 +110,20 @@ export function parseNotificationsConfig(raw: unknown, where = 'notifications'):
     if (!isTextMap(values)) problems.push(`results.${topic}: 应为文本映射`);
     else results[topic] = values;
   }
+  let verification: NotificationsConfig['verification'];
+  if (doc.verification !== undefined) {
+    const sms = (doc.verification as { sms?: { templateCode?: unknown; params?: unknown } } | null)?.sms;
+    if (!isText(sms?.templateCode) || !isTextMap(sms?.params)) {
+      problems.push('verification.sms: 需要 templateCode 和 params');
+    } else if (!Object.values(sms.params).some((v) => v.includes('{code}'))) {
+      problems.push('verification.sms.params: 需要包含 {code}');
+    } else {
+      verification = { sms: { templateCode: sms.templateCode, params: sms.params } };
+    }
+  }
   if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
   return {
+    ...(verification ? { verification } : {}),
     page,
     miniprogramState: state as NotificationsConfig['miniprogramState'],
     topics,

@@ -365,11 +365,20 @@ export class WorkflowService implements CaseFlowStarter {
     };
   }
 
-  /** A case for staff within their scope: the case, history, current steps. */
+  /**
+   * A case for staff within their scope: the case, history, current steps; its materials, the result's
+   * delivery (masked) and the rating also at the top level, as the case page shows them.
+   */
   async caseView(staffId: string, caseId: string) {
     const { state, index } = await this.loadVisible({ caseId }, staffId);
+    const view = (await this.cases.view(caseId)) as
+      | { materials?: unknown[]; delivery?: unknown; rating?: unknown }
+      | undefined;
     return {
-      case: await this.cases.view(caseId),
+      case: view,
+      materials: view?.materials ?? [],
+      delivery: view?.delivery ?? null,
+      rating: view?.rating ?? null,
       flow: { id: index.flow.id, version: index.flow.version, name: index.flow.name },
       status: state.instance.status,
       dueAt: state.instance.due_at ? new Date(state.instance.due_at).toISOString() : null,
@@ -384,6 +393,11 @@ export class WorkflowService implements CaseFlowStarter {
    * route checks the permission and puts the purpose on the audit record first); a case outside the
    * staff member's scope answers 404 like a missing one.
    */
+  /** The department leading a case's flow (its statistics count the case), or undefined without a flow. */
+  async departmentOf(caseId: string): Promise<string | undefined> {
+    return (await this.repo.load({ caseId }))?.instance.department;
+  }
+
   /** 404 unless the case is within the staff member's data scope (for other contexts' staff routes). */
   async assertVisible(staffId: string, caseId: string): Promise<void> {
     await this.loadVisible({ caseId }, staffId);
