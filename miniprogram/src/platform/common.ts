@@ -1,12 +1,5 @@
 import Taro from '@tarojs/taro';
-import type {
-  KeyValueStore,
-  OpenFileOptions,
-  PickedFile,
-  Platform,
-  UploadOptions,
-  UploadResult,
-} from './types';
+import type { KeyValueStore, PickedFile, Platform, UploadOptions, UploadResult } from './types';
 
 export const storage: KeyValueStore = {
   get<T>(key: string): T | undefined {
