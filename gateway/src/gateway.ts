@@ -413,6 +413,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     serviceName: (code) => catalog.get(code)?.definition.name,
     region: config.workflow.calendarRegion,
   });
+  workflow.useDeliveryReveal((caseId, part) => aftercare.revealDelivery(caseId, part));
   cases.useFlows(workflow);
   const timers = new TimerRunner(workflowRepo, workflow, log, {
     intervalMs: config.workflow.timerIntervalMs,

@@ -251,6 +251,39 @@ describe(`result delivery and rating of a citizen's case (${dialect})`, () => {
     expect((await put(caseId, { method: 'elicence' })).body).toMatchObject({ method: 'elicence' });
   });
 
+  it('lets staff who mail the result reveal the phone and street address, on the audit record', async () => {
+    const caseId = (await submit()).body.id;
+    expect((await put(caseId, mail())).status).toBe(200);
+    const reveal = (field: string, who: string) =>
+      api(`/staff/cases/${caseId}/reveal`, {
+        token: staff[who],
+        body: { field, purpose: '邮寄办理结果，核对收件信息' },
+      });
+    // 人社局 head (pii.reveal): both parts in full.
+    const phone = await reveal('delivery.phone', 'st-hrss-head');
+    expect(phone.status, JSON.stringify(phone.body)).toBe(200);
+    expect(phone.body).toEqual({ caseId, field: 'delivery.phone', value: PHONE });
+    expect((await reveal('delivery.detail', 'st-hrss-head')).body.value).toBe('文三路 90 号 3 幢 201 室');
+    const audit = await sql<{ details: string }>`
+      SELECT details FROM audit_log WHERE action = 'pii.reveal' AND object_id = ${caseId}`.execute(
+      database.db,
+    );
+    expect(audit.rows.map((r) => JSON.parse(r.details).field).sort()).toEqual([
+      'delivery.detail',
+      'delivery.phone',
+    ]);
+    expect(JSON.stringify(audit.rows)).not.toContain(PHONE);
+    // A clerk has no pii.reveal; another department's clerk does not see the case.
+    expect((await reveal('delivery.phone', 'st-hrss-clerk-1')).status).toBe(403);
+    expect((await reveal('delivery.phone', 'st-ps-clerk-1')).status).toBe(403);
+    // Changed to pick-up: no address to reveal; an unknown delivery part is refused by the schema.
+    await put(caseId, { method: 'pickup', siteId: 'xishan-centre-hrss' });
+    const none = await reveal('delivery.phone', 'st-hrss-head');
+    expect(none.status).toBe(404);
+    expect(none.body.code).toBe('delivery_not_found');
+    expect((await reveal('delivery.recipient', 'st-hrss-head')).status).toBe(400);
+  });
+
   it('answers bad input with 422, pointers and zh-CN words, and writes nothing', async () => {
     const caseId = (await submit()).body.id;
     expect((await put(caseId, { method: 'pickup', siteId: 'lj-centre-hrss' })).status).toBe(200);

@@ -152,6 +152,17 @@ export class CaseAftercare {
   }
 
   /**
+   * The full mailing phone or street address, for staff who send the result (the caller checked the
+   * case is in scope and put the reveal on the audit record). Undefined when nothing is to be mailed.
+   */
+  async revealDelivery(caseId: string, part: 'phone' | 'detail'): Promise<string | undefined> {
+    const row = await this.repo.delivery(caseId);
+    if (!row || row.method !== 'mail') return undefined;
+    const sealed = part === 'phone' ? row.phone : row.detail;
+    return sealed ? this.open(row, part, sealed) : undefined;
+  }
+
+  /**
    * Chooses (or changes) how the result is delivered. Another citizen's case answers 404; a method or
    * site the service does not offer 400 `validation_failed` (422 at the route); a closed case 409
    * `delivery_locked`. The choice, a timeline entry and an audit row (never the address) are written

@@ -191,7 +191,13 @@ const RevealBody: JsonSchema = {
   additionalProperties: false,
   required: ['field', 'purpose'],
   properties: {
-    field: { type: 'string', title: '字段', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
+    field: {
+      type: 'string',
+      title: '字段',
+      description:
+        '表单中的身份证号、手机号字段名；或邮寄地址的 delivery.phone（收件人手机号）、delivery.detail（详细地址）',
+      pattern: '^([A-Za-z][A-Za-z0-9_]{0,63}|delivery\\.(phone|detail))$',
+    },
     purpose: { type: 'string', title: '查看目的', minLength: 4, maxLength: 200 },
   },
 };

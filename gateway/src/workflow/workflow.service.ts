@@ -66,7 +66,20 @@ const MAX_ATTEMPTS = 8;
  * another command wrote first (instance row_version); then the command runs again on the new state,
  * where a task someone else has just handled is no longer open: 409.
  */
+/** Reveal names of the mailing address (结果领取方式) beside the form's own sensitive fields. */
+const DELIVERY_FIELDS: Record<string, 'phone' | 'detail'> = {
+  'delivery.phone': 'phone',
+  'delivery.detail': 'detail',
+};
+
 export class WorkflowService implements CaseFlowStarter {
+  private deliveryReveal?: (caseId: string, part: 'phone' | 'detail') => Promise<string | undefined>;
+
+  /** Staff who mail the result may reveal its phone and street address (`delivery.phone`, `delivery.detail`). */
+  useDeliveryReveal(reveal: (caseId: string, part: 'phone' | 'detail') => Promise<string | undefined>): void {
+    this.deliveryReveal = reveal;
+  }
+
   private readonly outbox: OutboxWriter;
   private readonly writer: WorkflowWriter<Written>;
   private readonly now: () => number;
@@ -405,6 +418,15 @@ export class WorkflowService implements CaseFlowStarter {
 
   async revealCasePii(staffId: string, caseId: string, field: string, beforeReveal: () => Promise<void>) {
     await this.loadVisible({ caseId }, staffId);
+    const delivery = DELIVERY_FIELDS[field];
+    if (delivery) {
+      if (!this.deliveryReveal) throw errors.notFound('case_not_found', '未找到该办件');
+      await beforeReveal();
+      const value = await this.deliveryReveal(caseId, delivery);
+      if (value === undefined)
+        throw errors.notFound('delivery_not_found', '该办件未选择邮寄送达，没有收件地址');
+      return { caseId, field, value };
+    }
     await beforeReveal();
     const value = await this.cases.reveal(caseId, field);
     if (value === undefined) throw errors.notFound('case_not_found', '未找到该办件');

@@ -95,3 +95,10 @@ export async function openCaseMaterial(api: Api, caseId: string, m: CaseMaterial
     await open();
   }
 }
+
+/** 查看原文: the full value of a sensitive field (or `delivery.phone` / `delivery.detail`), audited with the purpose. */
+export const revealCaseField = (api: Api, caseId: string, field: string, purpose: string) =>
+  api.staffHttp.post<{ caseId: string; field: string; value: string }>(`/staff/cases/${caseId}/reveal`, {
+    field,
+    purpose,
+  });

@@ -7,7 +7,7 @@ import { fileSize, when } from '../../lib/format';
 import { replace, routes } from '../../lib/nav';
 import { deliverySummary } from '../../more/delivery/model';
 import { api } from '../../services/api';
-import { ACTION_LABELS, type ActionInput, openCaseMaterial } from '../../services/staff';
+import { ACTION_LABELS, type ActionInput, openCaseMaterial, revealCaseField } from '../../services/staff';
 import type { FormDefinition, TaskAction } from '../../services/types';
 import { pageClass, useElderly } from '../../stores/elderly';
 import { useTask } from './model';
@@ -18,6 +18,52 @@ const noCtx = {
   uploadFile: async () => ({ id: '', name: '' }),
   departments: [],
 };
+
+/**
+ * The full mailing phone and street address, for whoever sends the result: asked for with a purpose,
+ * which goes on the audit record (the gateway refuses those without 查看原文 permission).
+ */
+function MailingAddress({ caseId }: { caseId: string }) {
+  const [purpose, setPurpose] = useState('邮寄办理结果，核对收件信息');
+  const [asking, setAsking] = useState(false);
+  const [full, setFull] = useState<{ phone: string; detail: string }>();
+  if (full)
+    return (
+      <View ariaRole="status">
+        <Text className="field__help">收件人手机号：{full.phone}</Text>
+        <Text className="field__help">详细地址：{full.detail}</Text>
+      </View>
+    );
+  if (!asking)
+    return (
+      <View className="link" ariaRole="button" ariaLabel="查看完整收件信息" onClick={() => setAsking(true)}>
+        查看完整收件信息
+      </View>
+    );
+  const reveal = async () => {
+    if (purpose.trim().length < 4) return api().platform.toast('请说明查看目的（至少4个字）');
+    const [phone, detail] = await Promise.all([
+      revealCaseField(api(), caseId, 'delivery.phone', purpose.trim()),
+      revealCaseField(api(), caseId, 'delivery.detail', purpose.trim()),
+    ]).catch(() => [undefined, undefined]);
+    if (phone && detail) setFull({ phone: phone.value, detail: detail.value });
+  };
+  return (
+    <View>
+      <Textarea
+        className="input"
+        value={purpose}
+        ariaLabel="查看目的"
+        maxlength={200}
+        onInput={(e) => setPurpose(e.detail.value)}
+      />
+      <Text className="field__help">查看原文将记录在审计日志中。</Text>
+      <View className="btn btn--plain btn--small" ariaRole="button" ariaLabel="确认查看" onClick={reveal}>
+        确认查看
+      </View>
+    </View>
+  );
+}
 
 export default function StaffTask() {
   const [elderly] = useElderly();
@@ -114,6 +160,7 @@ export default function StaffTask() {
         <View className="card">
           <Text className="title">结果领取方式</Text>
           <Text>{deliverySummary(d.case.delivery)}</Text>
+          {d.case.delivery.method === 'mail' && <MailingAddress caseId={d.case.id} />}
         </View>
       )}
       {d.case.rating && (

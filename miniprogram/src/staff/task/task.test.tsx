@@ -242,4 +242,56 @@ describe('staff task page', () => {
     fireEvent.click(await screen.findByRole('button', { name: '查看材料：a.pdf' }));
     await waitFor(() => expect(taroStub.toasts).toContain('材料不存在或无权查看'));
   });
+
+  it('reveals the full mailing address with a purpose; a refusal is said by the gateway', async () => {
+    taroStub.params = { id: 't1' };
+    const mailed = {
+      ...detail,
+      case: {
+        ...detail.case,
+        delivery: {
+          method: 'mail',
+          methodLabel: '邮寄送达',
+          address: {
+            recipient: '王测试',
+            phoneMasked: '139****1234',
+            region: '330106',
+            regionName: '浙江省杭州市西湖区',
+            detail: '文三路****',
+          },
+          chosenAt: 1,
+        },
+      },
+    };
+    const f = fakeApi({
+      'GET /staff/tasks/t1': { body: mailed },
+      'POST /staff/cases/c1/reveal': (call) => ({
+        body: {
+          caseId: 'c1',
+          field: (call.body as { field: string }).field,
+          value:
+            (call.body as { field: string }).field === 'delivery.phone'
+              ? '13900001234'
+              : '文三路 90 号 3 幢 201 室',
+        },
+      }),
+    });
+    f.api.staff.save({ accessToken: 'ST', expiresIn: 900 });
+    setApi(f.api);
+    render(<StaffTask />);
+    expect(
+      await screen.findByText('邮寄送达：王测试 139****1234，浙江省杭州市西湖区文三路****'),
+    ).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '查看完整收件信息' }));
+    fireEvent.click(screen.getByRole('button', { name: '确认查看' }));
+    expect(await screen.findByText('收件人手机号：13900001234')).toBeTruthy();
+    expect(screen.getByText('详细地址：文三路 90 号 3 幢 201 室')).toBeTruthy();
+    const bodies = f.calls.filter((c) => c.path === '/staff/cases/c1/reveal').map((c) => c.body);
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        { field: 'delivery.phone', purpose: '邮寄办理结果，核对收件信息' },
+        { field: 'delivery.detail', purpose: '邮寄办理结果，核对收件信息' },
+      ]),
+    );
+  });
 });
