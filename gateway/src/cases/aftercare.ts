@@ -157,7 +157,7 @@ export class CaseAftercare {
    */
   async revealDelivery(caseId: string, part: 'phone' | 'detail'): Promise<string | undefined> {
     const row = await this.repo.delivery(caseId);
-    if (!row || row.method !== 'mail') return undefined;
+    if (row?.method !== 'mail') return undefined;
     const sealed = part === 'phone' ? row.phone : row.detail;
     return sealed ? this.open(row, part, sealed) : undefined;
   }
