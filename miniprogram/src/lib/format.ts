@@ -12,13 +12,20 @@ export function day(iso: string | null | undefined): string {
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
 }
 
-const CLOSED = new Set(['completed', 'closed', 'rejected', 'withdrawn', 'cancelled', 'done']);
+const CLOSED = new Set(['completed', 'closed', 'rejected', 'denied', 'withdrawn', 'cancelled', 'done']);
 export const isOpenCase = (status: string) => !CLOSED.has(status);
 
 /** The three steps citizens know (受理 → 审核 → 办结) and where the case is on them. */
 export function stepOf(status: string): 0 | 1 | 2 | 3 {
   if (status === 'submitted' || status === 'pending') return 0;
-  if (status === 'accepted' || status === 'correction' || status === 'in_review' || status === 'running')
+  if (
+    status === 'accepted' ||
+    status === 'in_progress' ||
+    status === 'correction_requested' ||
+    status === 'correction' ||
+    status === 'in_review' ||
+    status === 'running'
+  )
     return 1;
   if (CLOSED.has(status)) return 3;
   return 2;
@@ -31,4 +38,12 @@ export function fileSize(bytes: number | undefined): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** What the citizen must do now, in a few words (for lists; the case page says it in full). */
+export function nextStepShort(status: string): string {
+  if (status === 'correction_requested') return '需要您补正材料';
+  if (status === 'submitted') return '等待部门受理';
+  if (isOpenCase(status)) return '部门办理中，您暂时不用做什么';
+  return '已办结';
 }

@@ -5,7 +5,7 @@ import { taroStub } from '../../../test/taro-stub';
 import { platform } from '../../platform';
 import { setApi } from '../../services/api';
 import { isElderly, setElderlyStore } from '../../stores/elderly';
-import Home from './index';
+import Home, { recommendedFor } from './index';
 
 const svc = (code: string, name: string, lifeEvents: string[]) => ({
   code,
@@ -66,6 +66,7 @@ describe('home page', () => {
     setup();
     render(<Home />);
     expect(await screen.findByRole('link', { name: '生育津贴申领，已提交，查看详情' })).toBeTruthy();
+    expect(screen.getByText('等待部门受理')).toBeTruthy();
     expect(screen.queryByText('已办完的事')).toBeNull();
     await screen.findByRole('link', { name: '办理退休一件事' });
     fireEvent.click(screen.getByRole('tab', { name: '生育相关服务' }));
@@ -100,5 +101,30 @@ describe('home page', () => {
     render(<Home />);
     expect(screen.getByRole('switch', { name: '关闭长辈模式' })).toBeTruthy();
     expect(await screen.findByRole('button', { name: '办理新生儿出生一件事' })).toBeTruthy();
+  });
+
+  it('recommends services of the life events of my cases, not what I applied for', () => {
+    const services = [
+      svc('bundle.newborn', '新生儿出生一件事', ['birth']),
+      svc('hrss.maternity-allowance', '生育津贴申领', ['birth']),
+      svc('hs.medical-insurance', '城乡居民医保参保登记', ['birth', 'move']),
+      svc('bundle.retirement', '退休一件事', ['retirement']),
+    ];
+    const mine = [
+      {
+        id: 'c1',
+        caseNumber: '1',
+        service: { code: 'bundle.newborn', name: '新生儿出生一件事' },
+        status: 'completed',
+        statusLabel: '已办结',
+        submittedAt: '',
+        updatedAt: '',
+      },
+    ];
+    expect(recommendedFor(mine, services).map((s) => s.name)).toEqual([
+      '生育津贴申领',
+      '城乡居民医保参保登记',
+    ]);
+    expect(recommendedFor([], services)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { Input, Text, View } from '@tarojs/components';
 import { useDidShow } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
 import { ElderlyToggle } from '../../components/Elderly';
-import { isOpenCase } from '../../lib/format';
+import { isOpenCase, nextStepShort } from '../../lib/format';
 import { go, routes } from '../../lib/nav';
 import { api } from '../../services/api';
 import { listMyCases } from '../../services/cases';
@@ -17,6 +17,16 @@ export const COMMON_SERVICES = [
   'hf.housing-fund-withdrawal',
   'hrss.unemployment-benefit',
 ];
+
+/**
+ * 为您推荐: services of the life events the citizen's own cases belong to (a birth → 生育津贴, 医保参保…),
+ * leaving out what they already applied for. Proactive offers from the rules come on top (issue 9).
+ */
+export function recommendedFor(mine: CaseSummary[], services: ServiceSummary[]): ServiceSummary[] {
+  const applied = new Set(mine.map((c) => c.service.code));
+  const events = new Set(services.filter((s) => applied.has(s.code)).flatMap((s) => s.lifeEvents));
+  return services.filter((s) => !applied.has(s.code) && s.lifeEvents.some((e) => events.has(e))).slice(0, 4);
+}
 
 export function departmentsOf(services: ServiceSummary[]): { code: string; name: string }[] {
   const seen = new Map<string, string>();
@@ -34,6 +44,8 @@ export default function Home() {
   const [departments, setDepartments] = useState<{ code: string; name: string }[]>([]);
   const [services, setServices] = useState<ServiceSummary[]>([]);
   const [myCases, setMyCases] = useState<CaseSummary[]>([]);
+  const [allMine, setAllMine] = useState<CaseSummary[]>([]);
+  const [catalog, setCatalog] = useState<ServiceSummary[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
   useEffect(() => {
@@ -41,15 +53,21 @@ export default function Home() {
       .then((p) => {
         setServices(p.items);
         // The department list comes from the unfiltered catalog (lead departments first).
-        if (!lifeEvent && !department) setDepartments(departmentsOf(p.items));
+        if (!lifeEvent && !department) {
+          setDepartments(departmentsOf(p.items));
+          setCatalog(p.items);
+        }
       })
       .catch(() => setServices([]));
   }, [lifeEvent, department]);
 
   useDidShow(() => {
     if (!api().citizen.signedIn) return;
-    listMyCases(api(), { limit: 5 })
-      .then((p) => setMyCases(p.items.filter((c) => isOpenCase(c.status))))
+    listMyCases(api(), { limit: 20 })
+      .then((p) => {
+        setAllMine(p.items);
+        setMyCases(p.items.filter((c) => isOpenCase(c.status)).slice(0, 5));
+      })
       .catch(() => setMyCases([]));
   });
 
@@ -65,6 +83,7 @@ export default function Home() {
     }, 250);
   };
 
+  const recommended = recommendedFor(allMine, catalog);
   const common = COMMON_SERVICES.map((code) => services.find((s) => s.code === code)).filter(
     (s): s is ServiceSummary => s !== undefined,
   );
@@ -106,8 +125,28 @@ export default function Home() {
               ariaLabel={`${c.service.name}，${c.statusLabel}，查看详情`}
               onClick={() => go(routes.case(c.id))}
             >
-              <Text>{c.service.name}</Text>
+              <View style={{ flex: 1 }}>
+                <Text>{c.service.name}</Text>
+                <Text className="field__help">{nextStepShort(c.status)}</Text>
+              </View>
               <Text className="chip">{c.statusLabel}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+
+      {recommended.length > 0 && (
+        <View className="card">
+          <Text className="title">为您推荐</Text>
+          {recommended.map((s) => (
+            <View
+              key={s.code}
+              className="suggest__item"
+              ariaRole="link"
+              ariaLabel={`推荐：${s.name}`}
+              onClick={() => go(routes.service(s.code))}
+            >
+              <Text>{s.name}</Text>
             </View>
           ))}
         </View>
