@@ -1,4 +1,5 @@
 import { chooseImages, noSubscribe, shared, storage } from './common';
+import { corpIdOf, dingtalkAuthCode, inDingTalk } from './dingtalk-h5';
 import type { Platform } from './types';
 
 const OPENID_KEY = 'gcrm.sandboxOpenid';
@@ -20,12 +21,18 @@ export const platform: Platform = {
   ...shared,
   name: 'h5',
   channel: 'h5',
-  staffSilentLogin: false,
+  // Inside DingTalk (H5 micro-app) staff are signed in by DingTalk, elsewhere through the sandbox picker.
+  staffSilentLogin: inDingTalk(),
   phoneProof: 'sms',
   async citizenProof() {
     return { kind: 'sandbox', openid: sandboxOpenid() };
   },
   async staffProof(staffId) {
+    if (inDingTalk()) {
+      const corpId = corpIdOf(window.location.href);
+      if (!corpId) throw new Error('请从钉钉工作台打开本应用（缺少企业标识 corpId）');
+      return { kind: 'dingtalk', authCode: await dingtalkAuthCode(corpId) };
+    }
     return { kind: 'sandbox', staffId: staffId ?? '' };
   },
   requestSubscribe: noSubscribe,
