@@ -9,7 +9,8 @@ export const DEMO_OPENID = 'o-demo-citizen-0001';
 
 /** A fictitious resident ID number: a real district code and date, a made-up sequence, the correct check character. */
 export function demoIdNumber(): string {
-  const first17 = '11010519900307123';
+  // Sequence 9xx: the range the project keeps for fictitious people (never a real person's number).
+  const first17 = '11010519900307923';
   return first17 + residentIdCheckChar(first17);
 }
 
@@ -21,7 +22,7 @@ const CLOSED_CASES: {
   rating: RatingInput;
 }[] = [
   {
-    key: 'demo-seed-0002',
+    key: 'demo-seed-v2-0002',
     deliveryDate: '2026-08-16',
     delivery: {
       method: 'mail',
@@ -35,13 +36,13 @@ const CLOSED_CASES: {
     rating: { score: 5, tags: ['办事效率高', '服务态度好'], comment: '线上提交，几天就办好了，不用跑窗口' },
   },
   {
-    key: 'demo-seed-0003',
+    key: 'demo-seed-v2-0003',
     deliveryDate: '2026-07-02',
     delivery: { method: 'pickup', siteId: 'lj-centre-hrss' },
     rating: { score: 4, tags: ['流程清晰'] },
   },
   {
-    key: 'demo-seed-0004',
+    key: 'demo-seed-v2-0004',
     deliveryDate: '2026-06-21',
     delivery: { method: 'elicence' },
     rating: { score: 2, tags: ['等待时间长'], comment: '审核等得比较久，希望能提前告知进度' },
@@ -81,7 +82,7 @@ export async function seedDemoData(deps: {
       employer: '示例科技有限公司',
     },
   });
-  await deps.cases.submit(citizen.id, 'demo-seed-0001', application('2026-10-08', '顺产'));
+  await deps.cases.submit(citizen.id, 'demo-seed-v2-0001', application('2026-10-08', '顺产'));
   const { workflow, aftercare } = deps;
   if (!workflow || !aftercare) return;
   for (const demo of CLOSED_CASES) {

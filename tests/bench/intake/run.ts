@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import SQLite from 'better-sqlite3';
 import { type Connection, createConnection } from 'mysql2/promise';
+import { demoIdNumber } from '../../../gateway/src/demo-data';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const MYSQL_ADMIN = { host: '127.0.0.1', port: 3306, user: 'root' };
@@ -34,7 +35,7 @@ const BODY = JSON.stringify({
   channel: 'wechat',
   formData: {
     applicantName: '王测试',
-    idNumber: '110105199003071239',
+    idNumber: demoIdNumber(),
     phone: '13000000001',
     deliveryDate: '2026-10-01',
     deliveryType: '剖宫产',
