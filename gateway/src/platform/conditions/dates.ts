@@ -20,7 +20,7 @@ function isLeap(y: number): boolean {
 }
 
 function daysInMonth(y: number, m: number): number {
-  return m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 function isDay(y: number, m: number, d: number): boolean {
@@ -35,10 +35,40 @@ function utcMs(y: number, m: number, d: number, h: number, mi: number, s: number
   return t.getTime();
 }
 
+// Rules ask for "today" once per age or date test, with the same `now` for a whole evaluation (and a whole
+// batch): remembering the last answer keeps a Date allocation off that hot path.
+let lastInstant = Number.NaN;
+let lastDay: DayKey = 0;
+
 /** The Shanghai calendar day of an instant. */
 export function shanghaiDay(instant: number): DayKey {
+  if (instant === lastInstant) return lastDay;
   const t = new Date(instant + SHANGHAI_OFFSET_MS);
-  return t.getUTCFullYear() * 10000 + (t.getUTCMonth() + 1) * 100 + t.getUTCDate();
+  const day = t.getUTCFullYear() * 10000 + (t.getUTCMonth() + 1) * 100 + t.getUTCDate();
+  lastInstant = instant;
+  lastDay = day;
+  return day;
+}
+
+/** The value of `length` ASCII digits of `s` from `start`, or -1 when one of them is not a digit. */
+function digitsAt(s: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** `YYYY-MM-DD` read without a regular expression (the common case of date facts), or undefined. */
+function plainDay(value: string): DayKey | undefined {
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return undefined;
+  const y = digitsAt(value, 0, 4);
+  const m = digitsAt(value, 5, 2);
+  const d = digitsAt(value, 8, 2);
+  if (y < 0 || m < 0 || d < 0 || !isDay(y, m, d)) return undefined;
+  return y * 10000 + m * 100 + d;
 }
 
 /**
@@ -51,6 +81,10 @@ export function parseDateValue(value: unknown): DateValue | undefined {
     return Number.isNaN(t) ? undefined : { day: shanghaiDay(t), instant: t };
   }
   if (typeof value !== 'string') return undefined;
+  if (value.length === 10) {
+    const day = plainDay(value);
+    return day === undefined ? undefined : { day };
+  }
   const m = DATE_TIME.exec(value);
   if (m === null) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -81,13 +115,14 @@ export function compareDates(a: DateValue, b: DateValue): number {
 /** A birth date from `YYYY-MM-DD` or from characters 7–14 of an 18-character resident ID number. */
 export function birthDay(value: unknown): DayKey | undefined {
   if (typeof value !== 'string') return undefined;
-  let digits: string;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) digits = value.replace(/-/g, '');
-  else if (/^\d{17}[\dXx]$/.test(value)) digits = value.slice(6, 14);
-  else return undefined;
-  const key = Number(digits);
-  const [y, m, d] = [Math.floor(key / 10000), Math.floor(key / 100) % 100, key % 100];
-  return isDay(y, m, d) ? key : undefined;
+  if (value.length === 10) return plainDay(value);
+  if (value.length !== 18 || digitsAt(value, 0, 17) < 0) return undefined;
+  const last = value.charCodeAt(17);
+  if (!((last >= 48 && last <= 57) || last === 88 || last === 120)) return undefined;
+  const y = digitsAt(value, 6, 4);
+  const m = digitsAt(value, 10, 2);
+  const d = digitsAt(value, 12, 2);
+  return isDay(y, m, d) ? y * 10000 + m * 100 + d : undefined;
 }
 
 /**
