@@ -26,6 +26,10 @@ function path(fact: string): (facts: Facts) => unknown {
     const [a, b] = keys as [string, string];
     return (facts) => own(own(facts, a), b);
   }
+  if (keys.length === 3) {
+    const [a, b, c] = keys as [string, string, string];
+    return (facts) => own(own(own(facts, a), b), c);
+  }
   return (facts) => {
     let current: unknown = facts;
     for (let i = 0; i < keys.length; i++) {
@@ -42,9 +46,10 @@ function build(node: unknown, depth: number): Node {
   switch (shape.kind) {
     case 'all': {
       const items = shape.items.map((item) => build(item, depth + 1));
+      const n = items.length;
       return (facts, ctx) => {
-        for (const item of items) {
-          const o = item(facts, ctx);
+        for (let i = 0; i < n; i++) {
+          const o = items[i]!(facts, ctx);
           if (o !== true) return o;
         }
         return true;
@@ -52,9 +57,10 @@ function build(node: unknown, depth: number): Node {
     }
     case 'any': {
       const items = shape.items.map((item) => build(item, depth + 1));
+      const n = items.length;
       return (facts, ctx) => {
-        for (const item of items) {
-          const o = item(facts, ctx);
+        for (let i = 0; i < n; i++) {
+          const o = items[i]!(facts, ctx);
           if (o !== false) return o;
         }
         return false;

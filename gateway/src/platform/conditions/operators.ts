@@ -110,7 +110,14 @@ function isPresent(value: unknown): boolean {
 }
 
 function isIn(actual: unknown, list: unknown): boolean {
-  return Array.isArray(list) && list.some((item) => same(actual, item));
+  if (!Array.isArray(list)) return false;
+  const x = actual ?? null;
+  // A scalar is only ever equal to the same scalar (missing counts as null): no deep comparison, no closure.
+  if (x === null || typeof x !== 'object') {
+    for (let i = 0; i < list.length; i++) if ((list[i] ?? null) === x) return true;
+    return false;
+  }
+  return list.some((item) => same(x, item));
 }
 
 /** The operator table: the one place an operator's meaning lives. */
