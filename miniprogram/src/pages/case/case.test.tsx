@@ -107,6 +107,7 @@ describe('case detail page', () => {
     );
     render(<CaseDetailPage />);
     expect(await screen.findByText('窗口自取：市民服务中心（人民路 1 号）')).toBeTruthy();
+    expect(screen.getByText('已办结，欢迎评价本次办理')).toBeTruthy();
     expect(screen.queryByRole('button', { name: /领取方式/ })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: '评价本次办理' }));
     expect(taroStub.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/more/rate/index?id=c1' });

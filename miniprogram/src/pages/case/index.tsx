@@ -12,7 +12,11 @@ import { pageClass, useElderly } from '../../stores/elderly';
 /** What the citizen must do now, in one sentence. */
 export function nextStep(c: CaseDetail, p?: CaseProgress): string {
   if (p?.correction) return '需要您补充或更正材料，请按提示补正后重新提交';
-  if (stepOf(c.status) === 3) return `已办结：${c.statusLabel}`;
+  if (c.status === 'withdrawn') return '您已撤回这项申请，需要时可以重新申请';
+  if (stepOf(c.status) === 3) {
+    const result = c.status === 'completed' ? '已办结' : `办理结果：${c.statusLabel}`;
+    return c.ratable ? `${result}，欢迎评价本次办理` : result;
+  }
   const node = p?.current[0];
   if (node) return `${node.department?.name ?? c.department ?? ''}正在${node.name}，您暂时不用做什么`;
   return '正在办理中，您暂时不用做什么';
