@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { maskPii } from '../audit';
+import { type AuditEntry, maskPii } from '../audit';
 import type { CatalogService, PublishedService } from '../catalog';
 import { CryptoError, type FieldCipher } from '../platform/crypto';
 import type { Db } from '../platform/db/database';
@@ -54,20 +54,7 @@ export interface RequestFacts {
 
 /** The audit log, as this context uses it: a row in the caller's transaction. */
 export interface AftercareAudit {
-  append(
-    entry: {
-      actorType: string;
-      actorId: string | null;
-      action: string;
-      objectType?: string | null;
-      objectId?: string | null;
-      result: 'success';
-      ip?: string | null;
-      requestId?: string | null;
-      details?: Record<string, unknown> | null;
-    },
-    tx?: Tx,
-  ): Promise<unknown>;
+  append(entry: AuditEntry, tx?: Tx): Promise<unknown>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { AuditEntry } from '../audit';
 import type { StaffPrincipal } from '../identity';
 import { AppError } from '../platform/errors';
 import type { JsonSchema, RouteDefiner } from '../platform/http/route';
@@ -18,19 +19,7 @@ export interface StaffMaterialDeps {
   assertVisible(staffId: string, caseId: string): Promise<void>;
   /** The applicant when `materialId` is an attachment of the case, else undefined. */
   attachmentOwner(caseId: string, materialId: string): Promise<string | undefined>;
-  audit: {
-    append(entry: {
-      actorType: string;
-      actorId: string | null;
-      action: string;
-      objectType?: string | null;
-      objectId?: string | null;
-      result: 'success';
-      ip?: string | null;
-      requestId?: string | null;
-      details?: Record<string, unknown> | null;
-    }): Promise<unknown>;
-  };
+  audit: { append(entry: AuditEntry): Promise<unknown> };
 }
 
 /**

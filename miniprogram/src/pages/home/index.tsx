@@ -1,6 +1,6 @@
 import { Input, Text, View } from '@tarojs/components';
 import { useDidShow } from '@tarojs/taro';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { ElderlyToggle } from '../../components/Elderly';
 import { isOpenCase, nextStepShort } from '../../lib/format';
 import { go, routes } from '../../lib/nav';
@@ -33,6 +33,26 @@ export function departmentsOf(services: ServiceSummary[]): { code: string; name:
   for (const s of services)
     for (const d of s.departments) if (d.lead && !seen.has(d.code)) seen.set(d.code, d.name);
   return [...seen].map(([code, name]) => ({ code, name }));
+}
+
+/** One service in a list: tapping it opens its guide. */
+function ServiceRow(props: {
+  service: ServiceSummary;
+  role: 'option' | 'link';
+  label?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <View
+      className="suggest__item"
+      ariaRole={props.role}
+      ariaLabel={props.label ?? `办理${props.service.name}`}
+      onClick={() => go(routes.service(props.service.code))}
+    >
+      <Text>{props.service.name}</Text>
+      {props.children}
+    </View>
+  );
 }
 
 export default function Home() {
@@ -101,15 +121,7 @@ export default function Home() {
       {suggestions.length > 0 && (
         <View className="suggest" ariaRole="listbox" ariaLabel="搜索建议">
           {suggestions.map((s) => (
-            <View
-              key={s.code}
-              className="suggest__item"
-              ariaRole="option"
-              ariaLabel={`办理${s.name}`}
-              onClick={() => go(routes.service(s.code))}
-            >
-              <Text>{s.name}</Text>
-            </View>
+            <ServiceRow key={s.code} service={s} role="option" />
           ))}
         </View>
       )}
@@ -139,15 +151,7 @@ export default function Home() {
         <View className="card">
           <Text className="title">为您推荐</Text>
           {recommended.map((s) => (
-            <View
-              key={s.code}
-              className="suggest__item"
-              ariaRole="link"
-              ariaLabel={`推荐：${s.name}`}
-              onClick={() => go(routes.service(s.code))}
-            >
-              <Text>{s.name}</Text>
-            </View>
+            <ServiceRow key={s.code} service={s} role="link" label={`推荐：${s.name}`} />
           ))}
         </View>
       )}
@@ -224,19 +228,12 @@ export default function Home() {
           </View>
           <View className="card">
             {services.map((s) => (
-              <View
-                key={s.code}
-                className="suggest__item"
-                ariaRole="link"
-                ariaLabel={`办理${s.name}`}
-                onClick={() => go(routes.service(s.code))}
-              >
-                <Text>{s.name}</Text>
+              <ServiceRow key={s.code} service={s} role="link">
                 <Text className="muted">
                   {' '}
                   {s.departments.find((d) => d.lead)?.name ?? s.departments[0]?.name ?? ''}
                 </Text>
-              </View>
+              </ServiceRow>
             ))}
             {services.length === 0 && <Text className="muted">暂无相关服务</Text>}
           </View>
