@@ -44,6 +44,7 @@ export {
   sm2KeyId,
   sm2Signer,
 } from './audit-chain';
+export { auditBeforeDisclosure } from './audit-first';
 export {
   AuditEntryError,
   type AuditListQuery,

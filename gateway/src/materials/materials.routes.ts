@@ -1,6 +1,7 @@
 import type { CitizenPrincipal } from '../identity';
 import type { RouteDefiner } from '../platform/http/route';
 import { describeKinds, MATERIAL_KINDS } from './kinds';
+import { MATERIAL_FILE_RESPONSE, sendMaterial } from './material-response';
 import { formatBytes, materialErrors } from './materials.errors';
 import {
   ListMaterialsQuery,
@@ -118,24 +119,9 @@ export function materialsRoutes(api: RouteDefiner, materials: MaterialsService) 
     tags: ['materials'],
     auth: 'citizen',
     params: MaterialIdParams,
-    responses: {
-      200: {
-        description: '文件内容（二进制）',
-        headers: {
-          'Content-Type': '按内容识别的类型',
-          'Content-Disposition': "inline; filename*=UTF-8''…",
-          ETag: '内容的 SHA-256',
-        },
-      },
-    },
+    responses: { 200: MATERIAL_FILE_RESPONSE },
     handler: async (ctx) => {
-      const content = await materials.content(citizenOf(ctx), idOf(ctx));
-      ctx.set('Content-Disposition', content.disposition);
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      ctx.set('ETag', `"${content.sha256}"`);
-      ctx.set('Cache-Control', 'private, no-store');
-      ctx.body = content.data;
-      ctx.type = content.mime;
+      sendMaterial(ctx, await materials.content(citizenOf(ctx), idOf(ctx)));
     },
   });
 

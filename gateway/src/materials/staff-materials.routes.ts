@@ -1,8 +1,7 @@
-import type { Context } from 'koa';
-import type { AuditEntry } from '../audit';
+import { type AuditEntry, auditBeforeDisclosure } from '../audit';
 import type { StaffPrincipal } from '../identity';
-import { AppError } from '../platform/errors';
 import type { JsonSchema, RouteDefiner } from '../platform/http/route';
+import { MATERIAL_FILE_RESPONSE, sendMaterial } from './material-response';
 import { materialErrors } from './materials.errors';
 import type { MaterialsService } from './materials.service';
 
@@ -40,14 +39,7 @@ export function staffMaterialRoutes(api: RouteDefiner, deps: StaffMaterialDeps) 
     permission: 'cases.read',
     params: CaseMaterialParams,
     responses: {
-      200: {
-        description: '文件内容（二进制）',
-        headers: {
-          'Content-Type': '按内容识别的类型',
-          'Content-Disposition': "inline; filename*=UTF-8''…",
-          ETag: '内容的 SHA-256',
-        },
-      },
+      200: MATERIAL_FILE_RESPONSE,
       404: { description: '办件不存在或不在本人权限范围内，或材料不属于该办件' },
       503: { description: '审计日志暂时无法写入（audit_unavailable），未返回文件' },
     },
@@ -57,45 +49,13 @@ export function staffMaterialRoutes(api: RouteDefiner, deps: StaffMaterialDeps) 
       await deps.assertVisible(staffId, caseId);
       const owner = await deps.attachmentOwner(caseId, materialId);
       if (!owner) throw materialErrors.notFound();
-      await auditFirst(deps.audit, ctx, staffId, caseId, materialId);
-      const content = await deps.materials.content(owner, materialId);
-      ctx.set('Content-Disposition', content.disposition);
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      ctx.set('ETag', `"${content.sha256}"`);
-      ctx.set('Cache-Control', 'private, no-store');
-      ctx.body = content.data;
-      ctx.type = content.mime;
+      await auditBeforeDisclosure(
+        deps.audit,
+        ctx,
+        { action: 'pii.material', caseId, details: { materialId } },
+        '不能查看申请材料',
+      );
+      sendMaterial(ctx, await deps.materials.content(owner, materialId));
     },
   });
-}
-
-async function auditFirst(
-  audit: StaffMaterialDeps['audit'],
-  ctx: Context,
-  staffId: string,
-  caseId: string,
-  materialId: string,
-): Promise<void> {
-  try {
-    await audit.append({
-      actorType: 'staff',
-      actorId: staffId,
-      action: 'pii.material',
-      objectType: 'case',
-      objectId: caseId,
-      result: 'success',
-      ip: ctx.ip,
-      requestId: (ctx.state as { requestId?: string }).requestId ?? null,
-      details: { materialId },
-    });
-  } catch {
-    throw new AppError({
-      status: 503,
-      code: 'audit_unavailable',
-      title: '审计日志不可用',
-      detail: '审计日志暂时无法写入，不能查看申请材料，请稍后重试',
-      headers: { 'Retry-After': '5' },
-      level: 'error',
-    });
-  }
 }

@@ -1,7 +1,7 @@
 import type { FlowDefinition } from '@gcrm/config/catalog';
 import type { Context } from 'koa';
+import { auditBeforeDisclosure } from '../audit';
 import type { CitizenPrincipal, StaffPrincipal } from '../identity';
-import { AppError } from '../platform/errors';
 import type { JsonSchema, RouteDefiner, RouteSpec } from '../platform/http/route';
 import type { FlowMigrator } from './flow-migration';
 import type { FlowStore } from './flow-store';
@@ -236,7 +236,12 @@ export function revealRoutes(
       const { field, purpose } = bodyOf(ctx) as { field: string; purpose: string };
       const caseId = idOf(ctx);
       ctx.body = await workflow.revealCasePii(staffOf(ctx), caseId, field, () =>
-        auditFirst(audit, ctx, 'pii.reveal', caseId, { field, purpose }),
+        auditBeforeDisclosure(
+          audit,
+          ctx,
+          { action: 'pii.reveal', caseId, details: { field, purpose } },
+          READ_REFUSED,
+        ),
       );
     },
   });
@@ -280,43 +285,19 @@ export function searchRoutes(
         purpose: string;
       };
       ctx.body = await workflow.searchCases(staffOf(ctx), kind, value, () =>
-        auditFirst(audit, ctx, 'pii.search', null, { kind, purpose }),
+        auditBeforeDisclosure(
+          audit,
+          ctx,
+          { action: 'pii.search', caseId: null, details: { kind, purpose } },
+          READ_REFUSED,
+        ),
       );
     },
   });
 }
 
-/** Appends the audit row of a personal-data use, or refuses the use (503) when it cannot be written. */
-async function auditFirst(
-  audit: Parameters<typeof revealRoutes>[2],
-  ctx: Context,
-  action: string,
-  caseId: string | null,
-  details: Record<string, unknown>,
-): Promise<void> {
-  try {
-    await audit.append({
-      actorType: 'staff',
-      actorId: staffOf(ctx),
-      action,
-      objectType: caseId ? 'case' : null,
-      objectId: caseId,
-      result: 'success',
-      ip: ctx.ip,
-      requestId: (ctx.state as { requestId?: string }).requestId ?? null,
-      details,
-    });
-  } catch {
-    throw new AppError({
-      status: 503,
-      code: 'audit_unavailable',
-      title: '审计日志不可用',
-      detail: '审计日志暂时无法写入，不能查看或查询个人信息，请稍后重试',
-      headers: { 'Retry-After': '5' },
-      level: 'error',
-    });
-  }
-}
+/** Completes 「审计日志暂时无法写入，…，请稍后重试」 for reveals and searches. */
+const READ_REFUSED = '不能查看或查询个人信息';
 
 /** The applicant's operations on the workflow of their case. */
 export function citizenWorkflowRoutes(api: RouteDefiner, workflow: WorkflowService) {
