@@ -8,7 +8,7 @@ export interface SubscribeTemplate {
   keys: string[];
 }
 
-/** Templates for the four citizen events G-CRM sends: 受理, 补正, 办结, 评价邀请. */
+/** Templates for the citizen events G-CRM sends: 受理, 补正, 办结, 评价邀请, and 服务提醒 (proactive service). */
 export const DEFAULT_SUBSCRIBE_TEMPLATES: readonly SubscribeTemplate[] = [
   {
     templateId: 'sim-tpl-case-accepted',
@@ -26,6 +26,7 @@ export const DEFAULT_SUBSCRIBE_TEMPLATES: readonly SubscribeTemplate[] = [
     keys: ['thing1', 'character_string2', 'phrase3', 'time4'],
   },
   { templateId: 'sim-tpl-rating-invite', title: '评价邀请', keys: ['thing1', 'character_string2', 'thing3'] },
+  { templateId: 'sim-tpl-service-reminder', title: '服务提醒', keys: ['thing1', 'thing2', 'time3'] },
 ];
 
 /** Pages of the released version that cards may open without a sandbox registration. */

@@ -43,9 +43,13 @@ export interface WechatNotificationPayload {
   miniprogramState: NotificationsConfig['miniprogramState'];
 }
 
-/** The payload of an `sms` delivery: no phone number, the sender looks it up by `caseId`. */
+/**
+ * The payload of an `sms` delivery: no phone number, the sender looks it up by `caseId` (the case form's
+ * number) or, for what is not about a case (an offer of proactive service), by `citizenId` (the bound one).
+ */
 export interface SmsNotificationPayload {
-  caseId: string;
+  caseId?: string;
+  citizenId?: string;
   event: string;
   templateCode: string;
   params: Record<string, string>;
@@ -85,7 +89,8 @@ export function citizenNotificationRoute(deps: CitizenNotificationDeps): Deliver
   const { config, service } = deps;
   return {
     name: 'citizen-notifications',
-    topics: Object.keys(config.topics),
+    // Offers of proactive service are not about a case: offer-route.ts carries them.
+    topics: Object.keys(config.topics).filter((t) => !t.startsWith('proactive.')),
     plan: async (message) => {
       const m = message.payload as unknown as Partial<CaseMessage>;
       if (!m.caseId || !m.citizenId || !m.caseNumber) return [];
@@ -228,13 +233,21 @@ class NoContactPhone extends Error {
  * Carries `sms` deliveries through an {@link SmsProvider}. The number is read from the case at send
  * time (never stored in the delivery); the provider's `OutId` is the delivery key.
  */
-export function smsSender(provider: SmsProvider, contactPhone: ContactPhone): DeliverySender {
+export function smsSender(
+  provider: SmsProvider,
+  contactPhone: ContactPhone,
+  citizenPhone?: (citizenId: string) => Promise<string | undefined>,
+): DeliverySender {
   return {
     destination: SMS_DESTINATION,
     classify: (error) => classifySmsError(error),
     send: async (delivery) => {
       const p = delivery.payload as unknown as SmsNotificationPayload;
-      const phone = await contactPhone(p.caseId);
+      const phone = p.caseId
+        ? await contactPhone(p.caseId)
+        : p.citizenId
+          ? await citizenPhone?.(p.citizenId)
+          : undefined;
       if (!phone) throw new NoContactPhone();
       const accepted = await provider.send({
         phone,

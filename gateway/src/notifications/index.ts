@@ -40,5 +40,6 @@ export {
   type NotificationSettingsView,
   type SubscribeAnswer,
 } from './notifications.service';
+export { OFFER_TOPIC, type OfferMessage, offerNotificationRoute } from './offer-route';
 export { fitWechatValue, renderNotification, scrubPersonalNumbers } from './render';
 export { type CitizenIdByOpenid, subscribeEventHandler } from './subscribe-events.handler';

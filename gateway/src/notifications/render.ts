@@ -8,6 +8,8 @@ export interface RenderInput {
   topic: string;
   /** When the event happened (ms). */
   at: number;
+  /** More placeholder values (an offer's `{policyTitle}`, `{offerMessage}`). */
+  extra?: Record<string, string>;
 }
 
 export interface RenderedNotification {
@@ -80,6 +82,7 @@ export function renderNotification(
     caseId: input.caseId,
     ...beijing(input.at),
     ...(config.results[input.topic] ?? {}),
+    ...(input.extra ?? {}),
   };
   const data: Record<string, string> = {};
   for (const [key, text] of Object.entries(event.wechat.data))
