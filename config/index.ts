@@ -58,6 +58,12 @@ export interface AppConfig {
   callbacks: CallbacksConfig;
   /** Aliyun SMS (SMS_*); unset: the SMS simulator runs in-process in development, no SMS in production. */
   sms?: { accessKeyId: string; accessKeySecret: string; signName: string; apiBase?: string };
+  /**
+   * Department data sources of the citizen profile (DEPT_DATA_*): credentials and the API base of each
+   * source. A source without a base runs as an in-process simulator in development (with
+   * `populationSize` fictitious persons) and is left out in production.
+   */
+  deptData: { appKey?: string; appSecret?: string; apiBases: Record<string, string>; populationSize: number };
   /** The departments' legacy OA systems (OA_FILE, default config/oa.json). */
   oaFile: string;
   /** WEB_DIR: the built H5 app the gateway serves at `/` (default miniprogram/dist/h5). */
@@ -187,6 +193,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     for (const key of smsKeys.filter((k) => raw[k] === undefined))
       problems.push(`${key}: 设置 ${smsSet[0]} 时必填 (required with ${smsSet[0]})`);
   }
+  let deptBases: Record<string, string> = {};
+  if (raw.DEPT_DATA_API_BASES !== undefined) {
+    const parsed = parseDeptBases(String(raw.DEPT_DATA_API_BASES));
+    if (parsed) deptBases = parsed;
+    else
+      problems.push(
+        'DEPT_DATA_API_BASES: 应为 JSON 对象，键为数据源（hukou 等），值为 http(s) 地址 (must map sources to URLs)',
+      );
+  }
+  if (Object.keys(deptBases).length > 0 && (!raw.DEPT_DATA_APP_KEY || !raw.DEPT_DATA_APP_SECRET)) {
+    problems.push('DEPT_DATA_APP_KEY: 设置 DEPT_DATA_API_BASES 时必填 (required with DEPT_DATA_API_BASES)');
+  }
   if (problems.length > 0 || !callbacks) throw new ConfigError(problems);
 
   const env_ = raw.NODE_ENV as RuntimeEnv;
@@ -254,6 +272,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           apiBase: (raw.SMS_API_BASE as string | undefined) ?? 'https://dysmsapi.aliyuncs.com',
         }
       : undefined,
+    deptData: {
+      appKey: raw.DEPT_DATA_APP_KEY as string | undefined,
+      appSecret: raw.DEPT_DATA_APP_SECRET as string | undefined,
+      apiBases: deptBases,
+      populationSize: (raw.DEPT_POPULATION_SIZE as number | undefined) ?? 2000,
+    },
     webDir: raw.WEB_DIR
       ? resolve(cwd, raw.WEB_DIR as string)
       : fileURLToPath(new URL('../miniprogram/dist/h5', import.meta.url)),
@@ -296,6 +320,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
 function absolute(path: string, cwd: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+const DEPT_SOURCES = ['hukou', 'social-insurance', 'marriage', 'health', 'education', 'property'];
+
+function parseDeptBases(text: string): Record<string, string> | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const entries = Object.entries(value as Record<string, unknown>);
+    const ok = entries.every(
+      ([k, v]) => DEPT_SOURCES.includes(k) && typeof v === 'string' && /^https?:\/\/\S+$/.test(v),
+    );
+    return ok ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isJwks(text: string): boolean {

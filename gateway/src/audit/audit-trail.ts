@@ -27,6 +27,7 @@ const SIGN_IN = new Set([
 const ADMIN_PERMISSIONS = new Set([
   'catalog.publish',
   'flows.publish',
+  'rules.publish',
   'workflow.integrate',
   'org.sync',
   'roles.grant',

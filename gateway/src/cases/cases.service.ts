@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { CatalogService } from '../catalog';
 import type { Db } from '../platform/db/database';
 import type { Tx } from '../platform/db/transaction';
-import { errors } from '../platform/errors';
+import { AppError, errors } from '../platform/errors';
 import { OutboxWriter } from '../platform/outbox/outbox';
 import { stableStringify } from '../platform/stable-json';
 import type { CaseAftercare } from './aftercare';
@@ -21,6 +21,25 @@ export interface SubmitCaseInput {
   /** The application was continued from the citizen's draft: delete the draft once submitted. */
   fromDraft?: boolean;
 }
+
+/** A hint of 智能预审: what to correct, in which field or material, and whether it stops submission. */
+export interface PreReviewHint {
+  pointer?: string;
+  field?: string;
+  material?: string;
+  message: string;
+  blocking: boolean;
+}
+
+/** The service's pre-review rules over the (unmasked, checked) form data of a citizen's application. */
+export type PreReviewer = (
+  citizenId: string,
+  serviceCode: string,
+  formData: Record<string, unknown>,
+) => Promise<Omit<PreReviewHint, 'pointer'>[]>;
+
+/** `profile.*` values verified for a citizen (实名认证: name, idNumber…), if any. */
+export type VerifiedProfile = (citizenId: string) => Promise<Record<string, unknown> | undefined>;
 
 export interface SubmitResult {
   status: number;
@@ -92,6 +111,20 @@ export class CasesService {
   }
 
   private aftercare?: CaseAftercare;
+
+  private verifiedProfile?: VerifiedProfile;
+
+  /** Values verified by 实名认证 and the departments (name, ID number, region) fill `profile.*` first. */
+  useVerifiedProfile(source: VerifiedProfile): void {
+    this.verifiedProfile = source;
+  }
+
+  private preReviewer?: PreReviewer;
+
+  /** 智能预审: a submission with a blocking hint is refused (422 `pre_review_failed`) from now on. */
+  usePreReview(reviewer: PreReviewer): void {
+    this.preReviewer = reviewer;
+  }
 
   /** The case detail shows the result's delivery and the rating (after the application) from now on. */
   useAftercare(aftercare: CaseAftercare): void {
@@ -292,6 +325,8 @@ export class CasesService {
         Object.assign(profile, form.profileValues(data));
       }
     }
+    // What 公安 verified (实名认证) beats what the citizen typed before.
+    Object.assign(profile, (await this.verifiedProfile?.(citizenId)) ?? {});
     // A number the citizen proved (WeChat or SMS code) beats one typed into an earlier form.
     const bound = await this.phones?.phoneOf(citizenId);
     if (bound) profile.phone = bound;
@@ -299,6 +334,17 @@ export class CasesService {
   }
 
   /** Prefill of a service's current form for this citizen, sensitive values masked. */
+  /**
+   * Writes the citizen's draft of a service from what is known of them (a proactive offer accepted): the
+   * full values are sealed in the draft, the citizen reads them masked.
+   */
+  async draftFromProfile(citizenId: string, serviceCode: string, channel: string): Promise<void> {
+    const service = this.catalog.get(serviceCode);
+    if (!service) throw errors.notFound('service_not_found', '该事项不存在或未发布');
+    const values = service.form.prefill(await this.knownProfile(citizenId));
+    await this.drafts.save(citizenId, serviceCode, values, channel);
+  }
+
   async prefill(citizenId: string, serviceCode: string) {
     const service = this.catalog.get(serviceCode);
     if (!service) throw errors.notFound('service_not_found', '该事项不存在或未发布');
@@ -350,7 +396,64 @@ export class CasesService {
     }
     const { data, errors: bad } = service.form.process(formData, {}, '/formData');
     if (bad.length > 0) throw errors.validation(bad);
+    const review = await this.preReviewer?.(citizenId, input.serviceCode, data);
+    const blocking = review?.filter((h) => h.blocking) ?? [];
+    if (blocking.length > 0) {
+      throw new AppError({
+        status: 422,
+        code: 'pre_review_failed',
+        title: '智能预审未通过',
+        detail: blocking.map((h) => h.message).join('；'),
+        errors: blocking.map((h) => ({
+          pointer: h.field ? `/formData/${h.field}` : '/formData',
+          code: 'pre_review',
+          message: h.message,
+        })),
+      });
+    }
     return { service, formData: data };
+  }
+
+  /**
+   * 智能预审 before submitting: the form's own checks and the service's pre-review rules, as hints per
+   * field (`pointer`) and material. Masked numbers from the draft or prefill are read as the values held.
+   */
+  async preReview(
+    citizenId: string,
+    serviceCode: string,
+    input: Record<string, unknown>,
+  ): Promise<{ passed: boolean; hints: PreReviewHint[] }> {
+    const service = this.catalog.get(serviceCode);
+    if (!service) throw errors.notFound('service_not_found', '该事项不存在或未发布');
+    let formData = input;
+    if (service.form.hasMasked(formData)) {
+      const [draft, profile] = await Promise.all([
+        this.drafts.values(citizenId, serviceCode),
+        this.knownProfile(citizenId),
+      ]);
+      formData = service.form.unmask(formData, draft, service.form.prefill(profile));
+    }
+    const { data, errors: bad } = service.form.process(formData, {}, '/formData');
+    const hints: PreReviewHint[] = bad.map((e) => ({
+      ...(e.pointer ? { pointer: e.pointer } : {}),
+      ...(e.pointer?.startsWith('/formData/')
+        ? { field: e.pointer.slice('/formData/'.length).split('/')[0] }
+        : {}),
+      message: e.message,
+      blocking: true,
+    }));
+    // Rules read a complete form only: a form with errors is corrected first.
+    if (bad.length === 0) {
+      for (const h of (await this.preReviewer?.(citizenId, serviceCode, data)) ?? []) {
+        hints.push({
+          ...(h.field ? { pointer: `/formData/${h.field}`, field: h.field } : {}),
+          ...(h.material ? { material: h.material } : {}),
+          message: h.message,
+          blocking: h.blocking,
+        });
+      }
+    }
+    return { passed: !hints.some((h) => h.blocking), hints };
   }
 }
 

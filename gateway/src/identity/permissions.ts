@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'rights.handle': '处理本部门办件的个人信息更正申请',
   'catalog.publish': '发布事项、表单',
   'flows.publish': '发布、迁移流程',
+  'rules.publish': '编写、测试、发布政策规则，模拟发布影响',
   'workflow.integrate': '回报外部系统的办理结果',
   'org.sync': '从钉钉、企业微信同步组织架构',
   'jobs.manage': '查看、立即运行定时任务',
@@ -46,7 +47,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> =
   ],
   supervisor: ['tasks.work', 'cases.read', 'cases.urge', 'cases.supervise', 'reports.read', 'dashboard.read'],
   'report-viewer': ['reports.read', 'dashboard.read'],
-  'system-admin': ['catalog.publish', 'flows.publish', 'workflow.integrate', 'org.sync', 'jobs.manage'],
+  'system-admin': [
+    'catalog.publish',
+    'flows.publish',
+    'rules.publish',
+    'workflow.integrate',
+    'org.sync',
+    'jobs.manage',
+  ],
   'security-admin': ['roles.grant', 'credentials.manage'],
   'audit-admin': ['audit.read'],
 };
