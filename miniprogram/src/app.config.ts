@@ -13,8 +13,19 @@ export default defineAppConfig({
   subPackages: [
     { root: 'staff', pages: ['login/index', 'tasks/index', 'task/index'] },
     { root: 'dashboard', pages: ['index'] },
-    // Citizen pages opened now and then: result delivery, rating, phone binding.
-    { root: 'more', pages: ['delivery/index', 'rate/index', 'phone/index'] },
+    // Citizen pages opened now and then: result delivery, rating, phone binding, real-name verification,
+    // the profile (我的档案) and the policies it qualifies for (政策找人).
+    {
+      root: 'more',
+      pages: [
+        'delivery/index',
+        'rate/index',
+        'phone/index',
+        'real-name/index',
+        'profile/index',
+        'policies/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'dark',

@@ -47,3 +47,10 @@ export function nextStepShort(status: string): string {
   if (isOpenCase(status)) return '部门办理中，您暂时不用做什么';
   return '已办结';
 }
+
+/** A calendar date (YYYY-MM-DD, as the gateway gives days) or an instant → 2026年11月27日. */
+export function dateText(value: string | null | undefined): string {
+  if (!value) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : day(value);
+}

@@ -16,6 +16,9 @@ export const routes = {
   delivery: (caseId: string) => `/more/delivery/index?id=${caseId}`,
   rate: (caseId: string) => `/more/rate/index?id=${caseId}`,
   phone: (back?: string) => `/more/phone/index${back ? `?back=${encodeURIComponent(back)}` : ''}`,
+  realName: () => '/more/real-name/index',
+  profile: () => '/more/profile/index',
+  policies: () => '/more/policies/index',
 };
 
 export function go(url: string): void {

@@ -11,12 +11,14 @@ export interface FormRendererProps {
   states: Record<string, FieldState>;
   /** zh-CN message per field (the gateway's, mapped from JSON pointers, or the quick local checks). */
   errors: Record<string, string>;
+  /** Non-blocking notes per field (the pre-review's warnings), shown where there is no error. */
+  warnings?: Record<string, string>;
   onChange: (name: string, value: unknown) => void;
   ctx: WidgetContext;
 }
 
 /** Renders a catalog form (schema + ui + linkage states) section by section. */
-export function FormRenderer({ form, value, states, errors, onChange, ctx }: FormRendererProps) {
+export function FormRenderer({ form, value, states, errors, warnings, onChange, ctx }: FormRendererProps) {
   return (
     <View>
       {form.ui.sections.map((section) => {
@@ -34,6 +36,7 @@ export function FormRenderer({ form, value, states, errors, onChange, ctx }: For
               const label = schema.title ?? name;
               const state = states[name] ?? { visible: true, required: false, readonly: false };
               const error = errors[name];
+              const warning = error ? undefined : warnings?.[name];
               return (
                 <View key={name} className="field" id={`field-${name}`}>
                   <Text className="field__label">
@@ -55,6 +58,11 @@ export function FormRenderer({ form, value, states, errors, onChange, ctx }: For
                   {error && (
                     <View className="field__error" ariaRole="alert">
                       {error}
+                    </View>
+                  )}
+                  {warning && (
+                    <View className="field__warn" ariaRole="status">
+                      {warning}
                     </View>
                   )}
                 </View>

@@ -5,6 +5,7 @@ import { BAD_ID, demoForm, GOOD_ID } from '../../../test/fixtures';
 import { taroStub } from '../../../test/taro-stub';
 import { setApi } from '../../services/api';
 import Apply from './index';
+import { hintsByField } from './model';
 
 const service = {
   code: 'bundle.demo',
@@ -235,5 +236,139 @@ describe('apply page', () => {
         url: `/more/phone/index?back=${encodeURIComponent('/pages/apply/index?code=bundle.demo')}`,
       }),
     );
+  });
+
+  describe('pre-review (材料预审)', () => {
+    const review = (hints: unknown[], passed = hints.length === 0) => ({ body: { passed, hints } });
+
+    it('blocking hints stop the submission: under their field, and materials in a list at the top', async () => {
+      let n = 0;
+      const { calls } = setup({
+        'POST /services/bundle.demo/pre-review': () =>
+          ++n === 1
+            ? review([
+                { pointer: '/formData/name', message: '申请人姓名与实名认证信息不一致', blocking: true },
+                { material: 'birth-cert', message: '请上传出生医学证明', blocking: true },
+              ])
+            : review([]),
+        'POST /cases': { status: 201, body: created },
+      });
+      render(<Apply />);
+      await screen.findByText('示例申请表');
+      fill();
+      fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+      expect(await screen.findByText('申请人姓名与实名认证信息不一致')).toBeTruthy();
+      expect(screen.getByLabelText('申请人姓名（必填）').className).toContain('input--error');
+      expect(screen.getByRole('alert', { name: '预审提示' }).textContent).toContain(
+        '需修改：请上传出生医学证明',
+      );
+      expect(taroStub.toasts).toContain('预审发现需要修改的内容，请按提示修改');
+      expect(taroStub.modals).toHaveLength(0); // no confirmation for a form that cannot go
+      expect(calls.some((c) => c.path === '/cases')).toBe(false);
+      expect(calls.find((c) => c.path.endsWith('/pre-review'))!.body).toMatchObject({
+        formData: { name: '王示例', idNumber: GOOD_ID },
+      });
+      // corrected: reviewed again, then submitted
+      fireEvent.change(screen.getByLabelText('申请人姓名（必填）'), { target: { value: '王示例二' } });
+      expect(screen.queryByText('申请人姓名与实名认证信息不一致')).toBeNull();
+      fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+      await waitFor(() => expect(calls.filter((c) => c.path === '/cases')).toHaveLength(1));
+      expect(calls.filter((c) => c.path.endsWith('/pre-review'))).toHaveLength(2);
+    });
+
+    it('warnings are shown once; a second tap on the same answers submits', async () => {
+      const { calls } = setup({
+        'POST /services/bundle.demo/pre-review': review(
+          [
+            {
+              pointer: '/formData/idNumber',
+              message: '该身份证号码近期已申领过，请确认不是重复申请',
+              blocking: false,
+            },
+            { material: 'hr', message: '户口簿首页可用电子证照，无需上传', blocking: false },
+          ],
+          true,
+        ),
+        'POST /cases': { status: 201, body: created },
+      });
+      render(<Apply />);
+      await screen.findByText('示例申请表');
+      fill();
+      fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+      const warning = await screen.findByText('该身份证号码近期已申领过，请确认不是重复申请');
+      expect(warning.getAttribute('role')).toBe('status');
+      expect(screen.getByLabelText('身份证号码（必填）').className).not.toContain('input--error');
+      expect(screen.getByRole('status', { name: '预审提示' }).textContent).toContain(
+        '以上提示不影响提交，确认无误后可再次点击「提交申请」。',
+      );
+      expect(taroStub.toasts).toContain('请查看预审提示，确认无误后再次点击提交');
+      expect(calls.some((c) => c.path === '/cases')).toBe(false);
+      fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+      await waitFor(() =>
+        expect(taroStub.navigations).toEqual([
+          { kind: 'redirectTo', url: '/pages/case/index?id=case-1&submitted=1' },
+        ]),
+      );
+      expect(calls.filter((c) => c.path.endsWith('/pre-review'))).toHaveLength(1);
+      expect(taroStub.modals.map((m) => m.title)).toEqual(['确认提交']);
+    });
+
+    it("the gateway's 422 pre_review_failed on submission is shown the same way", async () => {
+      let n = 0;
+      const { calls } = setup({
+        'POST /services/bundle.demo/pre-review': review([]),
+        'POST /cases': () =>
+          ++n === 1
+            ? {
+                status: 422,
+                body: {
+                  code: 'pre_review_failed',
+                  title: '智能预审未通过',
+                  detail: '申请人不在本市参保；缺少出生医学证明',
+                  errors: [
+                    { pointer: '/formData/idNumber', code: 'pre_review', message: '申请人不在本市参保' },
+                    { pointer: '/formData', code: 'pre_review', message: '缺少出生医学证明' },
+                  ],
+                },
+              }
+            : { status: 201, body: created },
+      });
+      render(<Apply />);
+      await screen.findByText('示例申请表');
+      fill();
+      fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+      expect(await screen.findByText('申请人不在本市参保')).toBeTruthy();
+      expect(screen.getByText('智能预审未通过')).toBeTruthy();
+      expect(screen.getByRole('alert', { name: '预审提示' }).textContent).toContain('缺少出生医学证明');
+      expect(taroStub.toasts).toContain('预审未通过，有 2 处需要修改');
+      expect(taroStub.navigations).toEqual([]);
+      fireEvent.click(screen.getByRole('button', { name: '提交申请' }));
+      await waitFor(() => expect(taroStub.navigations).toHaveLength(1));
+      const posts = calls.filter((c) => c.path === '/cases');
+      expect(posts).toHaveLength(2);
+      expect(posts[0]!.headers['Idempotency-Key']).not.toBe(posts[1]!.headers['Idempotency-Key']);
+    });
+
+    it('sorts hints: shown fields get theirs, the rest go to the list', () => {
+      const shown = (f: string) => f === 'name' || f === 'idNumber';
+      expect(
+        hintsByField(
+          [
+            { pointer: '/formData/name', message: 'a', blocking: true },
+            { field: 'idNumber', message: 'b', blocking: false },
+            { pointer: '/formData/proof', message: 'c', blocking: true },
+            { material: 'hr', message: 'd', blocking: false },
+          ],
+          shown,
+        ),
+      ).toEqual({
+        errors: { name: 'a' },
+        warnings: { idNumber: 'b' },
+        notes: [
+          { message: 'c', blocking: true },
+          { message: 'd', blocking: false },
+        ],
+      });
+    });
   });
 });

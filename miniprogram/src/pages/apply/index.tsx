@@ -8,7 +8,27 @@ import { askSubscriptions, uploadMaterial } from '../../services/cases';
 import { getRegions } from '../../services/catalog';
 import { getMe } from '../../services/me';
 import { pageClass, useElderly } from '../../stores/elderly';
-import { useApplyForm } from './model';
+import { type ReviewNote, useApplyForm } from './model';
+
+/** 预审提示: materials and whole-application findings; warnings alone leave the submission open. */
+function ReviewNotes({ notes, warned }: { notes: ReviewNote[]; warned: boolean }) {
+  if (notes.length === 0 && !warned) return null;
+  const blocking = notes.some((n) => n.blocking);
+  return (
+    <View className="card" ariaRole={blocking ? 'alert' : 'status'} ariaLabel="预审提示">
+      <Text className="field__label">预审提示</Text>
+      {notes.map((n) => (
+        <Text key={n.message} className={n.blocking ? 'field__error' : 'field__warn'}>
+          {n.blocking ? '需修改：' : '请留意：'}
+          {n.message}
+        </Text>
+      ))}
+      {!blocking && (
+        <Text className="field__help">以上提示不影响提交，确认无误后可再次点击「提交申请」。</Text>
+      )}
+    </View>
+  );
+}
 
 export default function Apply() {
   const [elderly] = useElderly();
@@ -63,6 +83,15 @@ export default function Apply() {
       a.platform.toast(`有 ${problems} 处需要修改，请查看标红的内容`);
       return;
     }
+    const reviewed = await m.review();
+    if (reviewed === 'blocked') {
+      a.platform.toast('预审发现需要修改的内容，请按提示修改');
+      return;
+    }
+    if (reviewed === 'warned') {
+      a.platform.toast('请查看预审提示，确认无误后再次点击提交');
+      return;
+    }
     const ok = await a.platform.confirm({
       title: '确认提交',
       content: '提交后将送有关部门办理，请确认填写无误。',
@@ -103,11 +132,13 @@ export default function Apply() {
           <Text className="field__error">{m.banner}</Text>
         </View>
       )}
+      <ReviewNotes notes={m.notes} warned={Object.keys(m.warnings).length > 0} />
       <FormRenderer
         form={m.form}
         value={m.data}
         states={m.states}
         errors={m.errors}
+        warnings={m.warnings}
         onChange={m.change}
         ctx={ctx}
       />
@@ -124,9 +155,9 @@ export default function Apply() {
           className="btn"
           ariaRole="button"
           ariaLabel="提交申请"
-          onClick={m.submitting ? undefined : submit}
+          onClick={m.submitting || m.reviewing ? undefined : submit}
         >
-          {m.submitting ? '正在提交…' : '提交申请'}
+          {m.reviewing ? '正在预审…' : m.submitting ? '正在提交…' : '提交申请'}
         </View>
       </View>
     </View>

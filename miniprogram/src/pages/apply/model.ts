@@ -11,9 +11,38 @@ import type { Api } from '../../services/api';
 import { deleteDraft, getDraft, newSubmissionKey, saveDraft, submitCase } from '../../services/cases';
 import { getPrefill, getService } from '../../services/catalog';
 import { ApiError } from '../../services/errors';
+import { type PreReviewHint, preReview } from '../../services/profile';
 import type { CaseDetail, ServiceDetail } from '../../services/types';
 
 export type SubmitResult = { ok: true; case: CaseDetail } | { ok: false; message: string; code?: string };
+
+/** A pre-review finding shown in the list above the form (materials, or no field of this form). */
+export interface ReviewNote {
+  message: string;
+  blocking: boolean;
+}
+
+/**
+ * Sorts pre-review hints: those about a shown field go under it (blocking as errors, the others as
+ * warnings), the rest (materials to bring, the application as a whole) into the list at the top.
+ */
+export function hintsByField(
+  hints: PreReviewHint[],
+  shown: (field: string) => boolean,
+): { errors: Record<string, string>; warnings: Record<string, string>; notes: ReviewNote[] } {
+  const errors: Record<string, string> = {};
+  const warnings: Record<string, string> = {};
+  const notes: ReviewNote[] = [];
+  for (const h of hints) {
+    const field = h.field ?? (h.pointer?.startsWith('/formData/') ? h.pointer.split('/')[2] : undefined);
+    if (field && shown(field)) (h.blocking ? errors : warnings)[field] ??= h.message;
+    else notes.push({ message: h.message, blocking: h.blocking });
+  }
+  return { errors, warnings, notes };
+}
+
+/** `blocked`: a blocking hint; `warned`: warnings shown, a second tap on the same answers submits. */
+export type ReviewOutcome = 'ok' | 'blocked' | 'warned';
 
 /**
  * The apply page's state: form definition, values (with linkage and computed fields), draft resume and
@@ -28,6 +57,11 @@ export function useApplyForm(api: Api, code: string) {
   const [draftAt, setDraftAt] = useState<string>();
   const [prefilled, setPrefilled] = useState(false);
   const [submitting, setSubmitting] = useState(false);
+  const [warnings, setWarnings] = useState<Record<string, string>>({});
+  const [notes, setNotes] = useState<ReviewNote[]>([]);
+  const [reviewing, setReviewing] = useState(false);
+  /** The answers the citizen was warned about: submitting them unchanged needs no second review. */
+  const warnedFor = useRef<string>();
   const key = useRef<string>();
   const inflight = useRef<Promise<SubmitResult>>();
 
@@ -65,14 +99,52 @@ export function useApplyForm(api: Api, code: string) {
     (name: string, value: unknown) => {
       if (!form) return;
       setData((d) => applyCompute(form, { ...d, [name]: value }));
-      setErrors((e) => {
+      const without = (e: Record<string, string>) => {
         if (!e[name]) return e;
         const { [name]: _gone, ...rest } = e;
         return rest;
-      });
+      };
+      setErrors(without);
+      setWarnings(without);
     },
     [form],
   );
+
+  const showHints = useCallback(
+    (hints: PreReviewHint[]) => {
+      const sorted = hintsByField(hints, (f) => states[f]?.visible !== false && f in states);
+      setErrors(sorted.errors);
+      setWarnings(sorted.warnings);
+      setNotes(sorted.notes);
+      return sorted;
+    },
+    [states],
+  );
+
+  /**
+   * The pre-review (材料预审) before the confirmation: blocking hints stop the submission, warnings are
+   * shown once. When the pre-review cannot be reached the submission goes on: the gateway checks again.
+   */
+  const review = useCallback(async (): Promise<ReviewOutcome> => {
+    if (!form) return 'ok';
+    const body = submittable(form, data);
+    const signature = JSON.stringify(body);
+    if (warnedFor.current === signature) return 'ok';
+    setReviewing(true);
+    const r = await preReview(api, code, body)
+      .catch(() => undefined)
+      .finally(() => setReviewing(false));
+    if (!r) return 'ok';
+    const hints =
+      r.passed || r.hints.some((h) => h.blocking)
+        ? r.hints
+        : [...r.hints, { message: '预审未通过，请核对填写的内容和材料', blocking: true }];
+    showHints(hints);
+    if (hints.some((h) => h.blocking)) return 'blocked';
+    if (hints.length === 0) return 'ok';
+    warnedFor.current = signature;
+    return 'warned';
+  }, [api, code, data, form, showHints]);
 
   const save = useCallback(async () => {
     const d = await saveDraft(api, code, data);
@@ -113,6 +185,15 @@ export function useApplyForm(api: Api, code: string) {
           err instanceof ApiError ? err : new ApiError({ kind: 'http', message: '提交失败，请稍后重试' });
         // A definite refusal (4xx) means the next attempt is a new request; a lost answer keeps the key.
         if (!e.retryable) key.current = undefined;
+        if (e.code === 'pre_review_failed') {
+          // The gateway's own pre-review refused it: shown like the pre-review's blocking hints.
+          warnedFor.current = undefined;
+          const shown = showHints(e.fieldErrors.map((f) => ({ ...f, blocking: true })));
+          const count = Object.keys(shown.errors).length + shown.notes.length;
+          // The title only: the detail repeats the hints shown by their fields and in the list.
+          setBanner(e.title);
+          return { ok: false, message: `预审未通过，有 ${count} 处需要修改`, code: e.code };
+        }
         const mapped = errorsByField(e.fieldErrors);
         setErrors(mapped.fields);
         const message = Object.keys(mapped.fields).length
@@ -126,7 +207,7 @@ export function useApplyForm(api: Api, code: string) {
         setSubmitting(false);
       });
     return inflight.current;
-  }, [api, code, data, draftAt, form]);
+  }, [api, code, data, draftAt, form, showHints]);
 
   return {
     service,
@@ -134,6 +215,9 @@ export function useApplyForm(api: Api, code: string) {
     data,
     states,
     errors,
+    warnings,
+    notes,
+    reviewing,
     banner,
     draftAt,
     prefilled,
@@ -141,6 +225,7 @@ export function useApplyForm(api: Api, code: string) {
     change,
     save,
     check,
+    review,
     submit,
   };
 }

@@ -7,6 +7,31 @@ import { setApi } from '../../services/api';
 import { isElderly, setElderlyStore } from '../../stores/elderly';
 import Home, { recommendedFor } from './index';
 
+const offer = (id: string, status: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  policyCode: `p-${id}`,
+  title: id === 'o1' ? '生育津贴' : '高龄津贴',
+  message: '您的宝宝已出生，可申领生育津贴',
+  serviceCode: id === 'o1' ? 'hrss.maternity-allowance' : 'ca.senior-allowance',
+  serviceName: '生育津贴申领',
+  grant: status === 'granted' ? 'automatic' : 'apply',
+  status,
+  createdAt: '2026-11-27T01:00:00Z',
+  ...extra,
+});
+const policy = (code: string, eligible: boolean) => ({
+  code,
+  title: `政策${code}`,
+  summary: `摘要${code}`,
+  serviceCode: `svc.${code}`,
+  serviceName: `事项${code}`,
+  grant: 'apply',
+  eligible,
+  explanation: eligible ? '符合' : '还差：社保缴费满15年，当前12年',
+  reasons: [],
+  missing: eligible ? [] : ['社保缴费满15年，当前12年'],
+});
+
 const svc = (code: string, name: string, lifeEvents: string[]) => ({
   code,
   name,
@@ -22,7 +47,7 @@ const all = [
   },
 ];
 
-function setup(signedIn = true) {
+function setup(signedIn = true, extra: Parameters<typeof fakeApi>[0] = {}) {
   const f = fakeApi({
     'GET /services': (c) => {
       const q = new URLSearchParams(c.query);
@@ -55,6 +80,7 @@ function setup(signedIn = true) {
         nextCursor: null,
       },
     },
+    ...extra,
   });
   if (signedIn) f.api.citizen.save({ accessToken: 'AT', refreshToken: 'RT', expiresIn: 900 });
   setApi(f.api);
@@ -126,5 +152,111 @@ describe('home page', () => {
       '城乡居民医保参保登记',
     ]);
     expect(recommendedFor([], services)).toEqual([]);
+  });
+
+  describe('政策找人', () => {
+    const offers = {
+      body: {
+        items: [
+          offer('o1', 'offered', {
+            lifeEvent: { kind: 'birth', label: '生育', at: '2026-11-20' },
+            dueDate: '2026-12-31',
+          }),
+          offer('o2', 'granted', { caseId: 'case-9' }),
+          offer('o3', 'declined', { title: '已谢绝的补贴' }),
+        ],
+      },
+    };
+    const policies = { body: { bound: true, items: [] } };
+
+    it('为您主动服务: 去办理 accepts the offer, then opens the pre-filled application', async () => {
+      const f = setup(true, {
+        'GET /me/offers': offers,
+        'GET /me/policies': policies,
+        'POST /me/offers/o1/accept': { body: { serviceCode: 'hrss.maternity-allowance' } },
+      });
+      render(<Home />);
+      expect(await screen.findByText('为您主动服务')).toBeTruthy();
+      expect(screen.getByText('请于2026年12月31日前办理')).toBeTruthy();
+      expect(screen.getByText('高龄津贴')).toBeTruthy();
+      expect(screen.queryByText('已谢绝的补贴')).toBeNull();
+      fireEvent.click(screen.getByRole('button', { name: '去办理生育津贴' }));
+      await waitFor(() =>
+        expect(taroStub.navigations).toContainEqual({
+          kind: 'navigateTo',
+          url: '/pages/apply/index?code=hrss.maternity-allowance',
+        }),
+      );
+      expect(f.calls.filter((c) => c.path === '/me/offers/o1/accept')).toHaveLength(1);
+      expect(screen.queryByRole('button', { name: '去办理生育津贴' })).toBeNull();
+    });
+
+    it('不需要 declines an offer without asking; a granted one (免申即享) asks first, then withdraws', async () => {
+      const f = setup(true, {
+        'GET /me/offers': offers,
+        'GET /me/policies': policies,
+        'POST /me/offers/o1/decline': { body: offer('o1', 'declined') },
+        'POST /me/offers/o2/decline': { body: offer('o2', 'declined') },
+      });
+      render(<Home />);
+      fireEvent.click(await screen.findByRole('button', { name: '不需要：生育津贴' }));
+      await waitFor(() => expect(screen.queryByRole('button', { name: '不需要：生育津贴' })).toBeNull());
+      expect(taroStub.modals).toHaveLength(0);
+
+      expect(screen.getByText('已为您自动办理（免申即享）')).toBeTruthy();
+      fireEvent.click(screen.getByRole('button', { name: '查看高龄津贴的办理进度' }));
+      expect(taroStub.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/case/index?id=case-9' });
+
+      taroStub.modalAnswers = [false];
+      fireEvent.click(screen.getByRole('button', { name: '不需要此项：高龄津贴' }));
+      await waitFor(() => expect(taroStub.modals).toHaveLength(1));
+      expect(taroStub.modals[0]!.content).toBe('确定不需要这项服务吗？已为您办理的将撤回');
+      expect(f.calls.some((c) => c.path === '/me/offers/o2/decline')).toBe(false);
+
+      taroStub.modalAnswers = [true];
+      fireEvent.click(screen.getByRole('button', { name: '不需要此项：高龄津贴' }));
+      await waitFor(() => expect(screen.queryByText('为您主动服务')).toBeNull());
+      expect(f.calls.find((c) => c.path === '/me/offers/o2/decline')!.method).toBe('POST');
+      expect(taroStub.toasts).toContain('已为您撤回');
+    });
+
+    it('not verified: one card inviting real-name verification', async () => {
+      setup(true, {
+        'GET /me/offers': { body: { items: [] } },
+        'GET /me/policies': { body: { bound: false, items: [] } },
+      });
+      render(<Home />);
+      fireEvent.click(await screen.findByRole('link', { name: '实名认证后，为您推荐可享受的政策' }));
+      expect(taroStub.navigations[0]!.url).toBe('/more/real-name/index');
+      expect(screen.queryByText('您可享受的政策')).toBeNull();
+      expect(screen.queryByText('为您主动服务')).toBeNull();
+    });
+
+    it('您可享受的政策: at most three eligible ones, and a link to all', async () => {
+      setup(true, {
+        'GET /me/policies': {
+          body: {
+            bound: true,
+            items: [
+              policy('a', true),
+              policy('b', false),
+              policy('c', true),
+              policy('d', true),
+              policy('e', true),
+            ],
+          },
+        },
+      });
+      render(<Home />);
+      expect(await screen.findByRole('link', { name: '政策a，查看办理' })).toBeTruthy();
+      expect(screen.getByRole('link', { name: '政策d，查看办理' })).toBeTruthy();
+      expect(screen.queryByRole('link', { name: '政策e，查看办理' })).toBeNull();
+      expect(screen.queryByRole('link', { name: '政策b，查看办理' })).toBeNull();
+      // offers unavailable (404 here): no card, nothing toasted
+      expect(screen.queryByText('为您主动服务')).toBeNull();
+      expect(taroStub.toasts).toEqual([]);
+      fireEvent.click(screen.getByRole('link', { name: '全部政策' }));
+      expect(taroStub.navigations[0]!.url).toBe('/more/policies/index');
+    });
   });
 });

@@ -9,6 +9,7 @@ import { listMyCases } from '../../services/cases';
 import { LIFE_EVENTS, searchServices } from '../../services/catalog';
 import type { CaseSummary, ServiceSummary } from '../../services/types';
 import { pageClass, useElderly } from '../../stores/elderly';
+import { ProactiveCards, useProactive } from './proactive';
 
 /** The services elders use most, shown as big buttons on the simplified home. */
 export const COMMON_SERVICES = [
@@ -20,7 +21,8 @@ export const COMMON_SERVICES = [
 
 /**
  * 为您推荐: services of the life events the citizen's own cases belong to (a birth → 生育津贴, 医保参保…),
- * leaving out what they already applied for. Proactive offers from the rules come on top (issue 9).
+ * leaving out what they already applied for. Proactive offers from the rules come on top (issue 9,
+ * ./proactive.tsx).
  */
 export function recommendedFor(mine: CaseSummary[], services: ServiceSummary[]): ServiceSummary[] {
   const applied = new Set(mine.map((c) => c.service.code));
@@ -67,6 +69,7 @@ export default function Home() {
   const [allMine, setAllMine] = useState<CaseSummary[]>([]);
   const [catalog, setCatalog] = useState<ServiceSummary[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const proactive = useProactive(api());
 
   useEffect(() => {
     searchServices(api(), { lifeEvent, department })
@@ -89,6 +92,7 @@ export default function Home() {
         setMyCases(p.items.filter((c) => isOpenCase(c.status)).slice(0, 5));
       })
       .catch(() => setMyCases([]));
+    proactive.reload();
   });
 
   const onSearch = (text: string) => {
@@ -146,6 +150,8 @@ export default function Home() {
           ))}
         </View>
       )}
+
+      <ProactiveCards p={proactive} />
 
       {recommended.length > 0 && (
         <View className="card">

@@ -1,11 +1,33 @@
 import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
+import { MissingList } from '../../components/Eligibility';
 import { go, routes } from '../../lib/nav';
 import { api } from '../../services/api';
 import { getService } from '../../services/catalog';
+import { type Eligibility, explanationBeside, getEligibility } from '../../services/profile';
 import type { ServiceDetail } from '../../services/types';
 import { pageClass, useElderly } from '../../stores/elderly';
+
+/** Whether the signed-in citizen meets the service's policy: 符合, 暂不符合 with what is missing, or a neutral word. */
+export function EligibilityBox({ e }: { e: Eligibility }) {
+  if (e.eligible === null)
+    return (
+      <View className="card" ariaRole="status">
+        <Text className="muted">{e.explanation}</Text>
+      </View>
+    );
+  return (
+    <View className="card" ariaRole="status" ariaLabel={e.eligible ? '您符合办理条件' : '您暂不符合办理条件'}>
+      <View className="row">
+        <Text className="field__label">{e.eligible ? '您符合办理条件' : '您暂不符合办理条件'}</Text>
+        <Text className={`chip${e.eligible ? ' chip--on' : ''}`}>{e.eligible ? '符合' : '暂不符合'}</Text>
+      </View>
+      {explanationBeside(e) && <Text className="field__help">{explanationBeside(e)}</Text>}
+      {!e.eligible && <MissingList missing={e.missing} />}
+    </View>
+  );
+}
 
 /** 办事指南 in plain words: who can apply, what to bring, how long, what it costs; then 在线办理. */
 export default function ServiceGuide() {
@@ -13,9 +35,12 @@ export default function ServiceGuide() {
   const code = decodeURIComponent(useRouter().params.code ?? '');
   const [service, setService] = useState<ServiceDetail>();
   const [failed, setFailed] = useState(false);
+  const [eligibility, setEligibility] = useState<Eligibility>();
 
   useEffect(() => {
     getService(api(), code).then(setService, () => setFailed(true));
+    // Only for a signed-in citizen, and never in the way: without an answer the guide shows as before.
+    if (api().citizen.signedIn) getEligibility(api(), code).then(setEligibility, () => undefined);
   }, [code]);
 
   if (failed)
@@ -36,6 +61,7 @@ export default function ServiceGuide() {
   return (
     <View className={pageClass(elderly)}>
       <Text className="title">{service.name}</Text>
+      {eligibility && <EligibilityBox e={eligibility} />}
       {g.summary && (
         <View className="card">
           <Text>{g.summary}</Text>

@@ -46,4 +46,75 @@ describe('service guide', () => {
       `/pages/login/index?back=${encodeURIComponent('/pages/apply/index?code=bundle.newborn')}`,
     );
   });
+
+  describe('eligibility box', () => {
+    const signedIn = (eligibility: unknown) => {
+      taroStub.params = { code: 'bundle.newborn' };
+      const f = fakeApi({
+        'GET /services/bundle.newborn': { body: service },
+        'GET /services/bundle.newborn/eligibility': eligibility as never,
+      });
+      f.api.citizen.save({ accessToken: 'AT', expiresIn: 900 });
+      setApi(f.api);
+      return f;
+    };
+
+    it('暂不符合 with what is still missing', async () => {
+      signedIn({
+        body: {
+          serviceCode: 'bundle.newborn',
+          policyCode: 'p1',
+          eligible: false,
+          explanation: '还差：新生儿在本市落户，当前未落户',
+          reasons: ['父母一方为本市户籍'],
+          missing: ['新生儿在本市落户，当前未落户'],
+        },
+      });
+      render(<ServiceGuide />);
+      const box = await screen.findByRole('status', { name: '您暂不符合办理条件' });
+      expect(box.textContent).toContain('暂不符合');
+      expect(screen.getByRole('list', { name: '还差的条件' }).textContent).toBe(
+        '还差：· 新生儿在本市落户，当前未落户',
+      );
+    });
+
+    it('符合, with the explanation', async () => {
+      signedIn({
+        body: {
+          serviceCode: 'bundle.newborn',
+          eligible: true,
+          explanation: '您符合办理条件：父母一方为本市户籍',
+          reasons: [],
+          missing: [],
+        },
+      });
+      render(<ServiceGuide />);
+      expect(await screen.findByRole('status', { name: '您符合办理条件' })).toBeTruthy();
+      expect(screen.getByText('您符合办理条件：父母一方为本市户籍')).toBeTruthy();
+    });
+
+    it('no answer yet (not verified, or no rule): a neutral sentence', async () => {
+      signedIn({
+        body: {
+          serviceCode: 'bundle.newborn',
+          eligible: null,
+          explanation: '完成实名认证后可查看您是否符合条件',
+          reasons: [],
+          missing: [],
+        },
+      });
+      render(<ServiceGuide />);
+      expect(await screen.findByText('完成实名认证后可查看您是否符合条件')).toBeTruthy();
+      expect(screen.queryByText('符合')).toBeNull();
+    });
+
+    it('a failed call leaves the guide as it was, without a toast', async () => {
+      signedIn({ status: 503, body: { title: '服务暂不可用' } });
+      render(<ServiceGuide />);
+      expect(await screen.findByText('宝宝出生后，父母只需填一张表。')).toBeTruthy();
+      await new Promise((r) => setTimeout(r, 20)); // the eligibility answer has come (and failed)
+      expect(screen.queryByRole('status')).toBeNull();
+      expect(taroStub.toasts).toEqual([]);
+    });
+  });
 });

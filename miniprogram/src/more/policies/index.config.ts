@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '您可享受的政策' });
