@@ -1,6 +1,7 @@
 import {
   type CompiledCondition,
   compileCondition,
+  compileFirst,
   type Facts,
   type OperatorContext,
 } from '../platform/conditions';
@@ -41,6 +42,7 @@ const EMPTY: Outcome = Object.freeze({});
 export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
   const rules = byPriority(ruleSet.rules);
   const conditions: CompiledCondition[] = rules.map((r) => compileCondition(r.when));
+  const first = compileFirst(rules.map((r) => r.when));
   const decisions: Decision[] = rules.map((rule) => Object.freeze({ rule, outcome: rule.outcome }));
   const none: Decision = Object.freeze({ rule: undefined, outcome: ruleSet.otherwise ?? EMPTY });
   const index = new Map(rules.map((r, i) => [r.id, i]));
@@ -49,9 +51,8 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     ruleSet,
     rules,
     evaluate(facts, ctx) {
-      const c = ctx ?? { now: new Date() };
-      for (let i = 0; i < n; i++) if (conditions[i]!(facts, c)) return decisions[i]!;
-      return none;
+      const i = first(facts, ctx);
+      return i < 0 ? none : decisions[i]!;
     },
     fired(facts, ctx) {
       const c = ctx ?? { now: new Date() };

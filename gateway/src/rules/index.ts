@@ -47,4 +47,5 @@ export { RuleSetRepository, type StoredRuleSet } from './rules.repository';
 export { publishRuleSet, saveDraft } from './rules.service';
 export { runRuleTests } from './run-tests';
 export { conditionToSql, RuleSqlError, type SqlCompileOptions } from './sql-compiler';
+export { type RetargetOptions, type RetargetResult, retarget, TARGETS_TABLE } from './targeting';
 export { validateRuleSet } from './validate-rule-set';

@@ -48,4 +48,24 @@ export const rulesMigrations: Migrations = {
       }
     },
   },
+  '2026120103_rules_rule_targets': {
+    async up(db) {
+      // Who each published eligibility rule set selects (targeting.ts). `matched_at` is the marker of the
+      // run that found the match, so that a caller can page through one run's new targets.
+      await db.schema
+        .createTable('rule_targets')
+        .addColumn('code', 'varchar(64)', (c) => c.notNull())
+        .addColumn('id_index', 'varchar(64)', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('matched_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rule_targets_pk', ['code', 'id_index'])
+        .modifyEnd(tableEnd(db))
+        .execute();
+      await db.schema
+        .createIndex('rule_targets_code_matched_at')
+        .on('rule_targets')
+        .columns(['code', 'matched_at'])
+        .execute();
+    },
+  },
 };

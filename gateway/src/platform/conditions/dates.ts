@@ -106,6 +106,11 @@ export function parseDateValue(value: unknown): DateValue | undefined {
   return { day: shanghaiDay(instant), instant };
 }
 
+/** The Shanghai calendar day of a date operand: `parseDateValue(value)?.day`, without an object for `YYYY-MM-DD`. */
+export function dayOf(value: unknown): DayKey | undefined {
+  return typeof value === 'string' && value.length === 10 ? plainDay(value) : parseDateValue(value)?.day;
+}
+
 /** Instants when both sides have a time of day; otherwise Shanghai calendar days. Negative when a < b. */
 export function compareDates(a: DateValue, b: DateValue): number {
   if (a.instant !== undefined && b.instant !== undefined) return a.instant - b.instant;

@@ -12,7 +12,7 @@
  * evaluate(showSpouse, { form: { maritalStatus: 'married' } }); // → true
  */
 
-export { type CompiledCondition, compileCondition } from './compile';
+export { type CompiledCondition, compileCondition, compileFirst } from './compile';
 export {
   type Condition,
   type ConditionError,
