@@ -19,8 +19,51 @@ describe('explainRuleSet', () => {
     expect(e.rules[1]!.reasons).toEqual([
       '已满足：年满60周岁（当前61周岁）',
       '未满足：社保缴费满15年，当前12年',
-      '已满足：户籍在本市（当前为110105）',
+      '已满足：户籍在本市（当前为北京市朝阳区）',
     ]);
+  });
+
+  it('names what is missing for the granting rule the subject is closest to, not the first one', () => {
+    const set: RuleSet = {
+      code: 'retire',
+      kind: 'eligibility',
+      version: 1,
+      status: 'published',
+      otherwise: { eligible: false },
+      rules: [
+        {
+          id: 'men',
+          priority: 2,
+          when: {
+            all: [
+              { fact: 'profile.gender', operator: 'equal', value: '男' },
+              { fact: 'profile.birthDate', operator: 'ageAtLeast', value: 60 },
+            ],
+          },
+          explain: { '/all/0': { label: '男性' }, '/all/1': { label: '年满60周岁' } },
+          outcome: { eligible: true },
+        },
+        {
+          id: 'women',
+          priority: 1,
+          when: {
+            all: [
+              { fact: 'profile.gender', operator: 'equal', value: '女' },
+              { fact: 'profile.birthDate', operator: 'ageAtLeast', value: 55 },
+            ],
+          },
+          explain: { '/all/0': { label: '女性' }, '/all/1': { label: '年满55周岁' } },
+          outcome: { eligible: true },
+        },
+      ],
+    };
+    const e = explainRuleSet(
+      compileRuleSet(set),
+      { profile: { gender: '女', birthDate: '1970-01-01' } },
+      ctx,
+    );
+    expect(e.missing).toEqual(['年满55周岁，当前54周岁']);
+    expect(e.summary).toBe('还差：年满55周岁，当前54周岁');
   });
 
   it('says a missing fact is missing', () => {
@@ -28,7 +71,7 @@ describe('explainRuleSet', () => {
     expect(e.missing).toEqual([
       '年满60周岁，暂无该项信息',
       '社保缴费满15年，暂无该项信息',
-      '户籍在本市，当前为310101',
+      '户籍在本市，当前为上海市黄浦区',
     ]);
   });
 

@@ -72,10 +72,16 @@ export function explainRuleSet(
   const set = compiled.ruleSet;
   const rules = compiled.rules.map((rule) => explainRule(set, rule, facts, c.now));
   const decision = compiled.evaluate(facts, c);
-  const missing =
-    set.kind === 'eligibility' && decision.outcome.eligible !== true
-      ? (rules.find((r, i) => !r.fired && compiled.rules[i]!.outcome.eligible === true)?.missing ?? [])
-      : [];
+  // The granting rule the subject is closest to (fewest conditions missing; ties: higher priority), so that
+  // a woman is not told she lacks 「男性」 when the women's rule needs less.
+  let closest: RuleExplanation | undefined;
+  if (set.kind === 'eligibility' && decision.outcome.eligible !== true) {
+    rules.forEach((r, i) => {
+      if (r.fired || compiled.rules[i]!.outcome.eligible !== true || r.missing.length === 0) return;
+      if (closest === undefined || r.missing.length < closest.missing.length) closest = r;
+    });
+  }
+  const missing = closest?.missing ?? [];
   return {
     decision,
     fired: rules.filter((r) => r.fired).map((r) => r.id),
@@ -130,7 +136,7 @@ function toTrace(e: Explanation, pointer: string, rule: Rule, set: RuleSet, now:
       kind: 'test',
       result: e.result,
       label: own?.label ?? generatedLabel(e.fact, e.operator, e.value, false, set.factLabels),
-      current: currentText(e.operator, e.actual, own?.current, now),
+      current: currentText(e.operator, e.actual, own?.current, now, e.fact),
       fact: e.fact,
       operator: e.operator,
       ...(e.value === undefined ? {} : { value: e.value }),

@@ -1,6 +1,16 @@
 import { type FactRef, isFactRef, type Operator } from '../platform/conditions';
 import { ageOn, birthDay, shanghaiDay } from '../platform/conditions/dates';
+import { regionPath } from '../platform/validation/region-code';
 import { PROFILE_FACTS } from './profile-table';
+
+/** Facts holding a GB/T 2260 region code: shown by name (北京市昌平区), not as the code. */
+const REGION_FACTS = new Set(['profile.householdRegion']);
+
+/** 110114 → 北京市昌平区 (the 市辖区 level of municipalities left out); the code itself when unknown. */
+export function regionText(code: string): string {
+  const path = regionPath(code);
+  return path ? path.filter((p) => p !== '市辖区').join('') : code;
+}
 
 /** A fact's zh-CN name: the rule set's label, the profile column's, else the path itself. */
 export function factName(fact: string, labels: Readonly<Record<string, string>> | undefined): string {
@@ -77,8 +87,10 @@ export function currentText(
   actual: unknown,
   template: string | undefined,
   now: Date,
+  fact?: string,
 ): string {
   if (actual === undefined || actual === null || actual === '') return '暂无该项信息';
+  if (fact !== undefined && REGION_FACTS.has(fact) && typeof actual === 'string') actual = regionText(actual);
   const birth = operator === 'ageAtLeast' || operator === 'ageBelow' ? birthDay(actual) : undefined;
   const age = birth === undefined ? undefined : ageOn(birth, shanghaiDay(now.getTime()));
   if (template !== undefined) {

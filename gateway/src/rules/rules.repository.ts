@@ -43,6 +43,43 @@ export class RuleSetRepository {
     return row === undefined ? undefined : toStored(row as Row);
   }
 
+  /** Every version of every rule set (or of one code), newest first, without their definitions. */
+  async list(code?: string): Promise<
+    {
+      code: string;
+      version: number;
+      kind: string;
+      status: RuleSetStatus;
+      title?: string;
+      updatedAt: number;
+      publishedAt: number | null;
+    }[]
+  > {
+    let q = this.db.selectFrom('rule_sets').selectAll().orderBy('code').orderBy('version', 'desc');
+    if (code !== undefined) q = q.where('code', '=', code);
+    return (await q.execute()).map((row) => {
+      const r = toStored(row as Row);
+      return {
+        code: r.ruleSet.code,
+        version: r.ruleSet.version,
+        kind: r.ruleSet.kind,
+        status: r.ruleSet.status,
+        ...(r.ruleSet.title ? { title: r.ruleSet.title } : {}),
+        updatedAt: r.updatedAt,
+        publishedAt: r.publishedAt,
+      };
+    });
+  }
+
+  /** When any version was last published (instances reload their compiled rules when it moves). */
+  async lastPublishedAt(): Promise<number> {
+    const row = await this.db
+      .selectFrom('rule_sets')
+      .select((eb) => eb.fn.max('published_at').as('at'))
+      .executeTakeFirst();
+    return Number(row?.at ?? 0);
+  }
+
   async latestPublished(code: string): Promise<StoredRuleSet | undefined> {
     const row = await this.db
       .selectFrom('rule_sets')
