@@ -68,25 +68,33 @@ export async function seedDemoData(deps: {
   appId: string;
   workflow?: Pick<WorkflowService, 'worklist' | 'claim' | 'approve'>;
   aftercare?: CaseAftercare;
+  /** The person the demo account is bound to (实名认证), who is then the applicant of the demo cases. */
+  applicant?: { name: string; idNumber: string };
 }) {
+  // Another applicant is another request: its own Idempotency-Keys.
+  const key = (k: string) => (deps.applicant ? k.replace('demo-seed-v2-', 'demo-seed-v3-') : k);
   const citizen = await deps.identityRepo.upsertWechatCitizen(deps.appId, DEMO_OPENID, undefined, Date.now());
   const application = (deliveryDate: string, deliveryType: string) => ({
     serviceCode: 'hrss.maternity-allowance',
     channel: 'wechat',
     formData: {
-      applicantName: '张示例',
-      idNumber: demoIdNumber(),
+      applicantName: deps.applicant?.name ?? '张示例',
+      idNumber: deps.applicant?.idNumber ?? demoIdNumber(),
       phone: '13000000000',
       deliveryDate,
       deliveryType,
       employer: '示例科技有限公司',
     },
   });
-  await deps.cases.submit(citizen.id, 'demo-seed-v2-0001', application('2026-10-08', '顺产'));
+  await deps.cases.submit(citizen.id, key('demo-seed-v2-0001'), application('2026-10-08', '顺产'));
   const { workflow, aftercare } = deps;
   if (!workflow || !aftercare) return;
   for (const demo of CLOSED_CASES) {
-    const { caseId } = await deps.cases.submit(citizen.id, demo.key, application(demo.deliveryDate, '顺产'));
+    const { caseId } = await deps.cases.submit(
+      citizen.id,
+      key(demo.key),
+      application(demo.deliveryDate, '顺产'),
+    );
     let shown = await deps.cases.get(citizen.id, caseId);
     if (shown.deliveryEditable && !shown.delivery)
       await aftercare.chooseDelivery(citizen.id, caseId, demo.delivery);

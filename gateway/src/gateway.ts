@@ -109,6 +109,7 @@ import {
   NotificationService,
   notificationMigrations,
   notificationRoutes,
+  offerNotificationRoute,
   smsSender,
   subscribeEventHandler,
   wechatSubscribeSender,
@@ -144,12 +145,31 @@ import { createInfrastructure } from './platform/infrastructure';
 import { createLogger, describeUnexpected } from './platform/logger';
 import { outboxMigrations } from './platform/outbox/outbox';
 import { createAjv } from './platform/validation/ajv';
+import { loadPolicies, PolicyService, policyRoutes, publishShippedRules, ruleAdminRoutes } from './policies';
+import {
+  offersPersonalData,
+  ProactiveService,
+  proactiveJobs,
+  proactiveMigrations,
+  proactiveRoutes,
+} from './proactive';
+import {
+  CitizenProfiles,
+  type DeptSources,
+  openDeptSources,
+  profileIdIndex,
+  profileMigrations,
+  profilePersonalData,
+  profileRoutes,
+} from './profile';
+import { seedDemoProfile } from './profile/demo-profile';
 import { deadlinesJob } from './reconcile/deadlines';
 import { dingtalkTodoReconcileJob } from './reconcile/dingtalk-todos';
 import { driftMigrations } from './reconcile/drift';
 import { driftRoutes } from './reconcile/drift.routes';
 import { redriveJob } from './reconcile/redrive';
 import { RightsRepository, RightsService, rightsMigrations, rightsRoutes } from './rights';
+import { RuleSetRepository, rulesMigrations } from './rules';
 import {
   JobRunsRepository,
   loadJobsConfig,
@@ -197,6 +217,8 @@ export interface Gateway {
   wecomSimulator?: WecomSimulator;
   /** The in-process SMS simulator (embedded mode without SMS_ACCESS_KEY_ID). */
   smsSimulator?: SmsSimulator;
+  /** The department data sources' in-process simulators and their population (embedded mode). */
+  deptData?: DeptSources;
   /** The in-process OA simulators by system id (embedded mode, systems without a base URL). */
   oaSimulators: Map<string, OaSimulatorBase>;
   server: Server;
@@ -230,6 +252,9 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     integrationMigrations,
     notificationMigrations,
     driftMigrations,
+    rulesMigrations,
+    profileMigrations,
+    proactiveMigrations,
   );
 
   let simulator: WechatSimulator | undefined;
@@ -237,7 +262,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   if (!wechatBase) {
     simulator = createWechatSimulator({ appId: config.wechat.appId, appSecret: config.wechat.appSecret });
     wechatBase = await simulator.listen(0, '127.0.0.1');
-    simulator.addPages(['pages/cases/detail']);
+    simulator.addPages(['pages/cases/detail', 'pages/home/index']);
   }
   const wechatClient = createWechatClient(
     { appId: config.wechat.appId, appSecret: config.wechat.appSecret, apiBase: wechatBase },
@@ -481,6 +506,72 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   );
   const auditSigner = openAuditSigner(config);
   auditRoutes(api, auditLog, [auditSigner.publicKeyHex]);
+  // 政策找人 (issue 9): the departments' data, the citizen profile, policies as rules, proactive service.
+  const deptData = await openDeptSources(config.deptData, {
+    embedded: config.embedded,
+    tokenCache: infra.cache,
+  });
+  if (deptData.missing.length > 0)
+    log.warn(
+      { missing: deptData.missing },
+      'department data sources not configured: no citizen profile or proactive service',
+    );
+  const ruleSets = new RuleSetRepository(db);
+  await publishShippedRules(ruleSets, log);
+  const profileDeps = deptData.sources
+    ? { db, sources: deptData.sources, idIndex: profileIdIndex(personalData.index) }
+    : undefined;
+  const profiles = profileDeps
+    ? new CitizenProfiles({
+        profile: profileDeps,
+        cipher: personalData.cipher,
+        attempts: infra.rateLimiters({ name: 'real-name', points: 5, durationSeconds: 3600 }),
+        audit: (entry, tx) => auditLog.append(entry, tx),
+      })
+    : undefined;
+  const policies = new PolicyService(loadPolicies(), {
+    rules: ruleSets,
+    recommendations: 'recommendation.home',
+    subjects: {
+      facts: async (citizenId) => profiles?.facts(citizenId),
+      idNumberOf: async (citizenId) => (await profiles?.identityOf(citizenId))?.idNumber,
+    },
+    serviceName: (code) => catalog.get(code)?.definition.name,
+  });
+  await policies.reload();
+  policies.watch(config.catalogReloadSeconds * 1000);
+  cases.usePreReview((citizenId, serviceCode, data) => policies.preReview(citizenId, serviceCode, data));
+  if (profiles) {
+    cases.useVerifiedProfile(async (citizenId) => {
+      const who = await profiles.identityOf(citizenId);
+      if (!who || !(await profiles.canUse(who.idIndex, 'hukou', 'prefill'))) return undefined;
+      return { name: who.name, idNumber: who.idNumber };
+    });
+  }
+  const proactive = profiles
+    ? new ProactiveService({
+        db,
+        policies,
+        citizensOf: (idIndexes) => profiles.citizensOf(idIndexes),
+        identityOf: (citizenId) => profiles.identityOf(citizenId),
+        submit: async (citizenId, key, serviceCode, formData) =>
+          (await cases.submit(citizenId, key, { serviceCode, formData, channel: 'proactive' })).caseId,
+        writeDraft: (citizenId, serviceCode) => cases.draftFromProfile(citizenId, serviceCode, 'wechat'),
+        withdraw: async (citizenId, caseId, reason) => {
+          await workflow.withdraw(citizenId, caseId, reason);
+        },
+        serviceName: (code) => catalog.get(code)?.definition.name,
+        log,
+      })
+    : undefined;
+  if (profiles && proactive) {
+    profiles.whenBound((citizenId, idIndex) => proactive.onBound(citizenId, idIndex));
+    profileRoutes(api, profiles);
+    proactiveRoutes(api, proactive);
+  }
+  policyRoutes(api, policies, cases);
+  ruleAdminRoutes(api, db, ruleSets, policies);
+
   const rights = new RightsService(
     new RightsRepository(db),
     [
@@ -490,6 +581,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       draftsPersonalData(drafts),
       materialsPersonalData(materials),
       auditPersonalData(auditLog),
+      ...(profiles && proactive ? [profilePersonalData(profiles), offersPersonalData(proactive)] : []),
     ],
     personalData.cipher,
     {
@@ -615,10 +707,17 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
           openidOf,
           smsEnabled: smsProvider !== undefined,
         }),
+        offerNotificationRoute({
+          config: notificationsConfig,
+          service: notifications,
+          openidOf,
+          citizenPhone: (id) => phoneBinding.phoneOf(id),
+          smsEnabled: smsProvider !== undefined,
+        }),
       ],
       senders: [
         wechatSubscribeSender(wechatClient, openidOf),
-        ...(smsProvider ? [smsSender(smsProvider, contactPhone)] : []),
+        ...(smsProvider ? [smsSender(smsProvider, contactPhone, (id) => phoneBinding.phoneOf(id))] : []),
       ],
       handlers: (h) =>
         h
@@ -636,6 +735,16 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     }),
   );
   scheduler.register(deadlinesJob(() => timers.tick()));
+  if (profileDeps && proactive) {
+    for (const job of proactiveJobs({
+      db,
+      profile: profileDeps,
+      policies,
+      proactive,
+      boundIdNumbers: (after, limit) => profiles!.boundIdNumbers(after, limit),
+    }))
+      scheduler.register(job);
+  }
   for (const job of housekeepingJobs({
     db,
     blobs,
@@ -716,8 +825,29 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     // errorHandler has answered and logged; Koa's default would print the error (and its message).
   });
 
-  if (config.demoData)
-    await seedDemoData({ cases, identityRepo, appId: config.wechat.appId, workflow, aftercare });
+  if (config.demoData) {
+    const applicant =
+      profiles && proactive && profileDeps && deptData.population && deptData.simulators.health
+        ? await seedDemoProfile({
+            identityRepo,
+            appId: config.wechat.appId,
+            profiles,
+            proactive,
+            profile: profileDeps,
+            population: deptData.population,
+            health: deptData.simulators.health,
+            log,
+          })
+        : undefined;
+    await seedDemoData({
+      cases,
+      identityRepo,
+      appId: config.wechat.appId,
+      workflow,
+      aftercare,
+      ...(applicant ? { applicant } : {}),
+    });
+  }
 
   timers.start();
   if (config.scheduler.enabled) await scheduler.start();
@@ -751,12 +881,14 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
       clearTimeout(timer);
       server.closeAllConnections();
       catalog.stop();
+      policies.stop();
       clearInterval(keyRefresh);
       await timers.stop();
       await scheduler.stop(config.http.shutdownTimeoutMs);
       await deliveries.stop(config.http.shutdownTimeoutMs);
       await integration.stop();
       await oa.close();
+      await deptData.close();
       await smsSimulator?.close();
       await simulator?.close();
       await dingtalkSimulator?.close();
@@ -773,6 +905,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     dingtalkSimulator,
     wecomSimulator,
     oaSimulators: oa.simulators,
+    deptData,
     smsSimulator,
     server,
     logger: log,

@@ -1,6 +1,7 @@
 import { type DeptSourceKey, maskIdNumber } from '@gcrm/connectors/dept-data';
 import type { ColumnIndex } from '../platform/crypto';
 import type { Db } from '../platform/db/database';
+import { regionText } from '../rules/labels';
 import { FACT_LABELS, type FactValue, SOURCE_LABELS } from './facts';
 import { currentValues } from './profile.repository';
 
@@ -34,6 +35,7 @@ function display(fact: string, value: FactValue): string {
   if (fact === 'profile.socialInsurance.years') return `${value}年`;
   if (fact === 'profile.childrenCount') return `${value}人`;
   if (fact === 'profile.retirementAge') return `${value}周岁`;
+  if (fact === 'profile.householdRegion') return regionText(String(value));
   return String(value);
 }
 

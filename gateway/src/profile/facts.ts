@@ -49,3 +49,9 @@ export const SOURCE_LABELS: Readonly<Record<DeptSourceKey, string>> = {
   education: '教育学籍',
   property: '不动产登记',
 };
+
+/** zh-CN name of where a life event was learnt (a source, or the citizen's own cases here). */
+export const EVENT_SOURCE_LABELS: Readonly<Record<string, string>> = {
+  ...SOURCE_LABELS,
+  cases: '本平台办件',
+};

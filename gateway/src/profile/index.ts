@@ -8,6 +8,15 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type BoundCitizen,
+  CitizenProfiles,
+  type CitizenProfilesDeps,
+  type MyProfile,
+  maskName,
+  PURPOSE_LABELS,
+} from './citizen-profiles';
 export { type CitizenProfileView, type CitizenViewItem, citizenProfileView } from './citizen-view';
 export {
   type ConsentSet,
@@ -17,6 +26,7 @@ export {
   type ProfilePurpose,
   setConsent,
 } from './consent';
+export { type DeptSources, openDeptSources } from './dept-sources';
 export {
   FACT_LABELS,
   type FactValue,
@@ -42,6 +52,7 @@ export {
   type ProfileDeps,
   type SourceExclusion,
 } from './merge';
+export { profilePersonalData } from './personal-data';
 export {
   DEFAULT_SOURCE_PRIORITY,
   type MergedValue,
@@ -50,6 +61,7 @@ export {
   type SourcePriority,
 } from './priority';
 export { profileMigrations } from './profile.migrations';
+export { profileRoutes } from './profile.routes';
 export { type ProfileSources, pullRecords } from './pull';
 export {
   addMonths,
@@ -58,4 +70,5 @@ export {
   retirementAgeOf,
   retirementApproaching,
 } from './retirement';
+export { findSandboxParents, recordSandboxBirth, type SandboxBirth } from './sandbox-births';
 export { FEED_SOURCES, resetCursor, type SyncReport, syncChanges } from './sync';

@@ -14,7 +14,8 @@ export type LifeEventKind =
   | 'divorce'
   | 'home_purchase'
   | 'death_in_family'
-  | 'retirement_approaching';
+  | 'retirement_approaching'
+  | 'business_start';
 
 /** zh-CN names of {@link LifeEventKind}. */
 export const LIFE_EVENT_LABELS: Readonly<Record<LifeEventKind, string>> = {
@@ -28,7 +29,14 @@ export const LIFE_EVENT_LABELS: Readonly<Record<LifeEventKind, string>> = {
   home_purchase: '购房',
   death_in_family: '家庭成员去世',
   retirement_approaching: '即将达到法定退休年龄',
+  business_start: '创办企业',
 };
+
+/**
+ * Where an event was learnt: a department source, or `cases` — the citizen's own cases on this platform
+ * (企业开办一件事 completed: a business start, which no department source here reports).
+ */
+export type LifeEventSource = DeptSourceKey | 'cases';
 
 /** One event of a citizen's timeline. `details` never holds an ID number. */
 export interface LifeEvent {
@@ -36,7 +44,7 @@ export interface LifeEvent {
   kind: LifeEventKind;
   /** `YYYY-MM-DD` */
   at: string;
-  source: DeptSourceKey;
+  source: LifeEventSource;
   details: Record<string, string | number | boolean | null>;
   /**
    * What makes the event the same event however often (and from whichever source) it is reported,

@@ -97,4 +97,20 @@ export const profileMigrations: Migrations = {
         .execute();
     },
   },
+  '2026120206_profile_real_names': {
+    async up(db) {
+      // 实名认证: which citizen account is which person. Name and ID number SM4-encrypted (bound to the
+      // citizen's row); the person key is the profile's blind index, unique: one account per person.
+      await db.schema
+        .createTable('citizen_real_names')
+        .addColumn('citizen_id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('id_index', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('id_number_ct', 'varchar(160)', (c) => c.notNull())
+        .addColumn('name_ct', 'varchar(200)', (c) => c.notNull())
+        .addColumn('verified_by', 'varchar(32)', (c) => c.notNull())
+        .addColumn('verified_at', 'bigint', (c) => c.notNull())
+        .modifyEnd(tableEnd(db))
+        .execute();
+    },
+  },
 };

@@ -96,5 +96,7 @@ export async function syncChanges(
 
 async function allowed(db: Db, events: LifeEvent[]): Promise<LifeEvent[]> {
   const consents = await loadConsents(db, [...new Set(events.map((e) => e.idIndex))]);
-  return events.filter((e) => consents.get(e.idIndex)?.canUse(e.source, 'proactive') ?? true);
+  return events.filter(
+    (e) => e.source === 'cases' || (consents.get(e.idIndex)?.canUse(e.source, 'proactive') ?? true),
+  );
 }
