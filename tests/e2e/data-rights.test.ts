@@ -54,7 +54,9 @@ describe(`citizens' rights over their personal data (${dialect})`, () => {
       'cases',
       'drafts',
       'materials',
+      'offers',
       'phone',
+      'profile',
     ]);
     expect(sections.cases.title).toBe('办件记录');
     // Their own copy, in clear: the purpose of the right of access.

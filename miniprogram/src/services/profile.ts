@@ -154,6 +154,16 @@ export const getEligibility = (api: Api, serviceCode: string) =>
 export const preReview = (api: Api, serviceCode: string, formData: Record<string, unknown>) =>
   api.http.post<PreReview>(`${svc(serviceCode)}/pre-review`, { formData }, { silent: true });
 
+/** A service the recommendation rules picked for the citizen's profile, with why. */
+export interface Recommendation {
+  serviceCode: string;
+  serviceName: string;
+  reason: string;
+}
+
+export const listRecommendations = (api: Api) =>
+  api.http.get<{ items: Recommendation[] }>('/me/recommendations', undefined, { silent: true });
+
 export const listOffers = (api: Api) =>
   api.http.get<{ items: Offer[] }>('/me/offers', undefined, { silent: true });
 

@@ -178,6 +178,7 @@ describe('home page', () => {
       render(<Home />);
       expect(await screen.findByText('为您主动服务')).toBeTruthy();
       expect(screen.getByText('请于2026年12月31日前办理')).toBeTruthy();
+      expect(screen.getByText('因「生育」（2026年11月20日）为您推荐')).toBeTruthy();
       expect(screen.getByText('高龄津贴')).toBeTruthy();
       expect(screen.queryByText('已谢绝的补贴')).toBeNull();
       fireEvent.click(screen.getByRole('button', { name: '去办理生育津贴' }));
@@ -218,6 +219,29 @@ describe('home page', () => {
       await waitFor(() => expect(screen.queryByText('为您主动服务')).toBeNull());
       expect(f.calls.find((c) => c.path === '/me/offers/o2/decline')!.method).toBe('POST');
       expect(taroStub.toasts).toContain('已为您撤回');
+    });
+
+    it('为您推荐: the recommendation rules first, with their reason, then the services of her life events', async () => {
+      setup(true, {
+        'GET /me/policies': policies,
+        'GET /me/recommendations': {
+          body: {
+            items: [
+              {
+                serviceCode: 'hf.housing-fund-withdrawal',
+                serviceName: '住房公积金提取',
+                reason: '名下有住房的缴存职工可申请提取住房公积金',
+              },
+            ],
+          },
+        },
+      });
+      render(<Home />);
+      const row = await screen.findByRole('link', {
+        name: '推荐：住房公积金提取，名下有住房的缴存职工可申请提取住房公积金',
+      });
+      fireEvent.click(row);
+      expect(taroStub.navigations.at(-1)!.url).toBe('/pages/service/index?code=hf.housing-fund-withdrawal');
     });
 
     it('not verified: one card inviting real-name verification', async () => {

@@ -153,12 +153,27 @@ export default function Home() {
 
       <ProactiveCards p={proactive} />
 
-      {recommended.length > 0 && (
+      {(recommended.length > 0 || proactive.recommendations.length > 0) && (
         <View className="card">
           <Text className="title">为您推荐</Text>
-          {recommended.map((s) => (
-            <ServiceRow key={s.code} service={s} role="link" label={`推荐：${s.name}`} />
+          {/* The recommendation rules over the citizen's profile first, each with its reason. */}
+          {proactive.recommendations.map((r) => (
+            <View
+              key={r.serviceCode}
+              className="suggest__item"
+              ariaRole="link"
+              ariaLabel={`推荐：${r.serviceName}，${r.reason}`}
+              onClick={() => go(routes.service(r.serviceCode))}
+            >
+              <Text>{r.serviceName}</Text>
+              <Text className="field__help">{r.reason}</Text>
+            </View>
           ))}
+          {recommended
+            .filter((s) => !proactive.recommendations.some((r) => r.serviceCode === s.code))
+            .map((s) => (
+              <ServiceRow key={s.code} service={s} role="link" label={`推荐：${s.name}`} />
+            ))}
         </View>
       )}
 

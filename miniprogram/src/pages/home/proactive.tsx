@@ -8,8 +8,10 @@ import {
   declineOffer,
   listOffers,
   listPolicies,
+  listRecommendations,
   type Offer,
   type PolicyList,
+  type Recommendation,
 } from '../../services/profile';
 
 /** Offers the citizen can still act on: proposed ones, and those granted without asking (免申即享). */
@@ -23,6 +25,7 @@ export const openOffers = (offers: Offer[]) =>
 export function useProactive(api: Api) {
   const [offers, setOffers] = useState<Offer[]>([]);
   const [policies, setPolicies] = useState<PolicyList>();
+  const [recommendations, setRecommendations] = useState<Recommendation[]>([]);
   const busy = useRef(false);
 
   const reload = useCallback(() => {
@@ -31,6 +34,10 @@ export function useProactive(api: Api) {
       () => setOffers([]),
     );
     listPolicies(api).then(setPolicies, () => setPolicies(undefined));
+    listRecommendations(api).then(
+      (r) => setRecommendations(r.items),
+      () => setRecommendations([]),
+    );
   }, [api]);
 
   const once = async (work: () => Promise<void>) => {
@@ -70,7 +77,7 @@ export function useProactive(api: Api) {
       api.platform.toast(o.status === 'granted' ? '已为您撤回' : '好的，不再为您推荐此项');
     });
 
-  return { offers, policies, reload, accept, decline };
+  return { offers, policies, recommendations, reload, accept, decline };
 }
 
 function OfferRow({ o, p }: { o: Offer; p: ReturnType<typeof useProactive> }) {
@@ -78,7 +85,11 @@ function OfferRow({ o, p }: { o: Offer; p: ReturnType<typeof useProactive> }) {
   return (
     <View className="suggest__item" ariaRole="group" ariaLabel={o.title}>
       <Text className="field__label">{o.title}</Text>
-      {o.lifeEvent && <Text className="chip">{o.lifeEvent.label}</Text>}
+      {o.lifeEvent && (
+        <Text className="field__help">
+          因「{o.lifeEvent.label}」（{dateText(o.lifeEvent.at)}）为您推荐
+        </Text>
+      )}
       <Text className="field__help">{granted ? '已为您自动办理（免申即享）' : o.message}</Text>
       {!granted && o.dueDate && <Text className="field__help">请于{dateText(o.dueDate)}前办理</Text>}
       <View className="row">
