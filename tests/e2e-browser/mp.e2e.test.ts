@@ -18,7 +18,6 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { dialect } from '../../gateway/test/test-env';
 import { fakeIdNumber, startTestGateway, type TestGateway } from '../../gateway/test/test-gateway';
@@ -30,7 +29,7 @@ import {
 } from '../../miniprogram/scripts/chromium.mjs';
 import { call } from '../support/http';
 import { ROOT } from '../support/spawn-gateway';
-import { drawWithFinger, HANDWRITING, pick } from './taro-h5';
+import { byLabel, drawWithFinger, fieldInput, HANDWRITING, pick, screenshots } from './taro-h5';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'mp-e2e');
 const OPENID = `o-mp-e2e-${Date.now().toString(36)}`;
@@ -40,7 +39,6 @@ describe.skipIf(skip)(`mini-program H5 in Chromium (${dialect})`, () => {
   let t: TestGateway;
   let origin: Awaited<ReturnType<typeof h5Origin>>;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
-  let step = 0;
 
   beforeAll(async () => {
     ensureChromium();
@@ -58,13 +56,8 @@ describe.skipIf(skip)(`mini-program H5 in Chromium (${dialect})`, () => {
     await t?.stop();
   });
 
-  const shot = async (page: Page, name: string) => {
-    await page.waitForTimeout(600); // the page slide-in
-    step += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`) });
-  };
-  const byLabel = (page: Page, label: string) => page.locator(`[aria-label="${label}"]`).first();
-  const input = (page: Page, field: string) => page.locator(`#f-${field} input, input#f-${field}`).first();
+  const shot = screenshots(ARTIFACTS);
+  const input = fieldInput;
 
   it('citizen applies for 新生儿出生一件事, staff approves, citizen sees the new status', async () => {
     const page = await browser.context.newPage();

@@ -26,9 +26,9 @@ import {
   h5Origin,
   launchChromium,
 } from '../../miniprogram/scripts/chromium.mjs';
-import { call } from '../support/http';
+import { runJobToEnd } from '../support/jobs';
 import { ROOT } from '../support/spawn-gateway';
-import { pick } from './taro-h5';
+import { byLabel, fieldInput, pick, screenshots } from './taro-h5';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'policies-e2e');
 const OPENID = `o-policies-e2e-${Date.now().toString(36)}`;
@@ -47,7 +47,6 @@ describe.skipIf(skip)(`政策找人 in the mini-program H5 in Chromium (${dialec
   let t: TestGateway;
   let origin: Awaited<ReturnType<typeof h5Origin>>;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
-  let step = 0;
 
   beforeAll(async () => {
     ensureChromium();
@@ -66,35 +65,14 @@ describe.skipIf(skip)(`政策找人 in the mini-program H5 in Chromium (${dialec
     await t?.stop();
   });
 
-  const shot = async (page: Page, name: string) => {
-    await page.waitForTimeout(600); // the page slide-in
-    step += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`) });
-  };
-  const byLabel = (page: Page, label: string) => page.locator(`[aria-label="${label}"]`).first();
+  const shot = screenshots(ARTIFACTS);
   const labelled = (page: Page, label: string) =>
     page.locator(`[aria-label="${label}"] input, input[aria-label="${label}"]`).first();
-  const input = (page: Page, field: string) => page.locator(`#f-${field} input, input#f-${field}`).first();
+  const input = fieldInput;
   // Taro keeps the pages below the current one in the DOM, hidden: only what is on screen counts.
   const text = (page: Page, s: string | RegExp) => page.getByText(s).filter({ visible: true }).first();
 
-  /** Runs a job as the system administrator and waits for its run to end. */
-  const runJob = async (name: string) => {
-    const sysadmin = await t.staffLogin('st-admin-system');
-    const run = await call(`${t.url}/api/v1/admin/jobs/${name}/run`, {
-      method: 'POST',
-      token: sysadmin,
-      body: {},
-    });
-    expect(run.status, JSON.stringify(run.body)).toBeLessThan(300);
-    for (let i = 0; i < 200; i++) {
-      const runs = await call(`${t.url}/api/v1/admin/jobs/${name}/runs`, { token: sysadmin });
-      const last = runs.body.items?.[0];
-      if (last && last.status !== 'running') return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${name} did not finish`);
-  };
+  const runJob = async (name: string) => runJobToEnd(t.url, await t.staffLogin('st-admin-system'), name);
 
   it('a mother verifies her real name, is offered 生育津贴 after a birth, applies past 智能预审, sees her policies', async () => {
     const population = t.gateway.deptData!.population!;

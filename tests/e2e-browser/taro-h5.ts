@@ -3,7 +3,25 @@
  * follows the mouse or a finger and settles on the nearest row), a signature is drawn with touch
  * events sent through the Chrome DevTools protocol (Playwright has taps but no touch drags).
  */
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+
+/** The element a screen reader names `label` (the app labels every control). */
+export const byLabel = (page: Page, label: string) => page.locator(`[aria-label="${label}"]`).first();
+
+/** The input of the form field `field` (FormRenderer gives each field the id `f-<field>`). */
+export const fieldInput = (page: Page, field: string) =>
+  page.locator(`#f-${field} input, input#f-${field}`).first();
+
+/** Numbered screenshots in `dir` (01-name.png, 02-…), each after the page's slide-in settles. */
+export function screenshots(dir: string): (page: Page, name: string) => Promise<void> {
+  let step = 0;
+  return async (page, name) => {
+    await page.waitForTimeout(600); // the page slide-in
+    step += 1;
+    await page.screenshot({ path: join(dir, `${String(step).padStart(2, '0')}-${name}.png`) });
+  };
+}
 
 /** The picker that is open now (Taro keeps closed ones in the DOM, hidden). */
 const openPicker = (page: Page) => page.locator('.weui-picker:visible');

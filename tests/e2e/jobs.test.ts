@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway } from '../../gateway/test/test-gateway';
 import { call } from '../support/http';
+import { runJobToEnd } from '../support/jobs';
 
 // The scheduled jobs of the identity issue (org sync, SM2-signed audit checkpoints) through the admin API.
 describe(`scheduled jobs (${dialect})`, () => {
@@ -13,17 +14,7 @@ describe(`scheduled jobs (${dialect})`, () => {
   });
   afterAll(async () => t?.stop());
 
-  async function runToEnd(name: string) {
-    const started = await call(`${t.url}/api/v1/admin/jobs/${name}/run`, { token: admin, body: {} });
-    expect(started.status).toBe(202);
-    for (let i = 0; i < 100; i++) {
-      const runs = await call(`${t.url}/api/v1/admin/jobs/${name}/runs`, { token: admin });
-      const run = runs.body.items.find((r: { id: string }) => r.id === started.body.runId);
-      if (run && run.status !== 'running') return run;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`${name} did not finish`);
-  }
+  const runToEnd = (name: string) => runJobToEnd(t.url, admin, name);
 
   it('lists the jobs with their schedules and next fire times', async () => {
     const jobs = await call(`${t.url}/api/v1/admin/jobs`, { token: admin });

@@ -9,6 +9,7 @@ import { findSandboxParents, recordSandboxBirth } from '../../gateway/src/profil
 import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway } from '../../gateway/test/test-gateway';
 import { call } from '../support/http';
+import { runJobToEnd } from '../support/jobs';
 
 const ADMIN = 'admin-token-for-policies-find-citizens-0123456789';
 const beijingToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -19,19 +20,7 @@ describe(`政策找人: profile, policies, proactive service (${dialect})`, () =
   let t: TestGateway;
   const api = (path: string, init: Parameters<typeof call>[1] = {}) => call(`${t.url}/api/v1${path}`, init);
   const admin = { authorization: `Bearer ${ADMIN}` };
-  const runJob = async (name: string) => {
-    const sysadmin = await t.staffLogin('st-admin-system');
-    const run = await api(`/admin/jobs/${name}/run`, { method: 'POST', token: sysadmin, body: {} });
-    expect(run.status, JSON.stringify(run.body)).toBeLessThan(300);
-    // The run is asynchronous: wait for its row to finish.
-    for (let i = 0; i < 100; i++) {
-      const runs = await api(`/admin/jobs/${name}/runs`, { token: sysadmin });
-      const last = runs.body.items?.[0];
-      if (last && last.status !== 'running') return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${name} did not finish`);
-  };
+  const runJob = async (name: string) => runJobToEnd(t.url, await t.staffLogin('st-admin-system'), name);
 
   beforeAll(async () => {
     t = await startTestGateway({ ADMIN_API_TOKEN: ADMIN, SCHEDULER_ENABLED: 'true' });

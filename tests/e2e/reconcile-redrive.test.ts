@@ -4,6 +4,7 @@ import { createDatabase, type Database } from '../../gateway/src/platform/db/dat
 import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway } from '../../gateway/test/test-gateway';
 import { call } from '../support/http';
+import { runJobToEnd } from '../support/jobs';
 
 // reconcile.redrive: messages, deliveries and callbacks stuck long past their due time (their instance
 // died holding the lease, a destination lost its sender, a callback never got applied) are found,
@@ -29,17 +30,7 @@ describe(`re-driving what got stuck (${dialect})`, () => {
     await t?.stop();
   });
 
-  async function runToEnd(name: string) {
-    const started = await call(`${t.url}/api/v1/admin/jobs/${name}/run`, { token: admin, body: {} });
-    expect(started.status).toBe(202);
-    for (let i = 0; i < 200; i++) {
-      const runs = await call(`${t.url}/api/v1/admin/jobs/${name}/runs`, { token: admin });
-      const run = runs.body.items.find((r: { id: string }) => r.id === started.body.runId);
-      if (run && run.status !== 'running') return run;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`${name} did not finish`);
-  }
+  const runToEnd = (name: string) => runJobToEnd(t.url, admin, name);
 
   it('hands stuck rows back, applies stored callbacks, and reports what needs a person', async () => {
     const db = database.db;

@@ -4,6 +4,7 @@ import { dialect } from '../../gateway/test/test-env';
 import { startTestGateway, type TestGateway, validApplication } from '../../gateway/test/test-gateway';
 import { eventually } from '../support/eventually';
 import { call } from '../support/http';
+import { runJobToEnd } from '../support/jobs';
 
 // Drift behind the gateway's back in DingTalk — a todo deleted by hand, another one ticked off while its
 // task is still open — is found by reconcile.dingtalk.todos, repaired, and shown in its drift report.
@@ -35,17 +36,7 @@ describe(`reconciling DingTalk todos through the gateway (${dialect})`, () => {
       done: boolean;
     }[];
 
-  async function runToEnd(name: string) {
-    const started = await call(`${t.url}/api/v1/admin/jobs/${name}/run`, { token: admin, body: {} });
-    expect(started.status).toBe(202);
-    for (let i = 0; i < 200; i++) {
-      const runs = await call(`${t.url}/api/v1/admin/jobs/${name}/runs`, { token: admin });
-      const run = runs.body.items.find((r: { id: string }) => r.id === started.body.runId);
-      if (run && run.status !== 'running') return run;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`${name} did not finish`);
-  }
+  const runToEnd = (name: string) => runJobToEnd(t.url, admin, name);
 
   it('recreates a deleted todo and reopens one ticked off by hand, and reports both', async () => {
     const citizen = await t.login();
