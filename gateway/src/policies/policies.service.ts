@@ -67,6 +67,7 @@ export class PolicyService {
     const codes = new Set(
       this.policies.flatMap((p) => [p.eligibility, ...(p.preReview ? [p.preReview] : [])]),
     );
+    if (this.deps.recommendations) codes.add(this.deps.recommendations);
     const next = new Map<string, CompiledRuleSet>();
     for (const code of codes) {
       const stored = await this.deps.rules.latestPublished(code);
