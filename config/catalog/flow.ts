@@ -45,7 +45,12 @@ export type AssigneeRule =
   /** The head of the department (level 1), or of its parent (level 2), … */
   | { type: 'departmentHead'; department?: string; level?: number }
   /** Chosen by the shared condition language over form data and case facts. */
-  | { type: 'rule'; cases: { when: Condition; assignees: AssigneeRule }[]; otherwise?: AssigneeRule };
+  | { type: 'rule'; cases: { when: Condition; assignees: AssigneeRule }[]; otherwise?: AssigneeRule }
+  /**
+   * Chosen by a published `dispatch` rule set (issue 9: business staff edit it as data, tested and versioned):
+   * the outcome `{assignees}` of the rule that decides, else `otherwise` (also when nobody it names is active).
+   */
+  | { type: 'ruleSet'; code: string; otherwise: AssigneeRule };
 
 interface NodeBase {
   /** Unique within the flow; `^[a-z][a-z0-9-]*$`. */

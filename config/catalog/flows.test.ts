@@ -22,6 +22,7 @@ function assigneeRules(flow: FlowDefinition): { rule: AssigneeRule; department: 
       for (const c of rule.cases) add(c.assignees, department, at);
       if (rule.otherwise) add(rule.otherwise, department, at);
     }
+    if (rule.type === 'ruleSet') add(rule.otherwise, department, at);
   };
   const limit = (t: TimeLimit | undefined, department: string, at: string) => {
     if (t && (t.onTimeout.action === 'escalate' || t.onTimeout.action === 'transfer'))
@@ -232,6 +233,7 @@ describe('shipped flows against the demo org directory', () => {
             break;
           }
           case 'rule':
+          case 'ruleSet':
             break;
         }
       }
@@ -257,7 +259,8 @@ describe('shipped flows against the demo org directory', () => {
       for (const { node, path } of flowNodes(flow)) {
         if (node.type !== 'approver' || (node.mode !== 'all' && !node.claim)) continue;
         const people = new Set<string>();
-        for (const r of node.assignees) {
+        // A dispatch rule set's choice depends on the case: its fallback must be able to claim.
+        for (const r of node.assignees.map((a) => (a.type === 'ruleSet' ? a.otherwise : a))) {
           if (r.type === 'user') for (const id of r.users) people.add(id);
           if (r.type === 'role')
             for (const s of holders(r.department ?? node.department, r.role)) people.add(s.id);

@@ -48,6 +48,8 @@ const outcome = {
   properties: {
     eligible: { type: 'boolean', title: '是否符合条件' },
     hints: { type: 'array', title: '提示', maxItems: 50, items: hint },
+    assignees: { type: 'object', title: '办理人（派单规则）', required: ['type'] },
+    channel: { title: '通知渠道', enum: ['wechat', 'sms', 'none'] },
   },
 };
 

@@ -137,6 +137,8 @@ export class FlowStore {
       } else if (r.type === 'rule') {
         for (const c of r.cases) rule(c.assignees, node);
         if (r.otherwise) rule(r.otherwise, node);
+      } else if (r.type === 'ruleSet') {
+        rule(r.otherwise, node);
       } else department(r.department, node);
     };
     department(flow.department, '(流程)');

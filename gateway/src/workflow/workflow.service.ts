@@ -7,7 +7,7 @@ import { SqlBatch } from '../platform/db/sql-batch';
 import type { Tx } from '../platform/db/transaction';
 import { errors } from '../platform/errors';
 import { OutboxWriter } from '../platform/outbox/outbox';
-import { type OrgLookup, resolveAssignees } from './assignees';
+import { type DispatchRules, type OrgLookup, resolveAssignees } from './assignees';
 import { type Actor, allowedActions, type EngineEnv, FlowRun } from './engine/engine';
 import type { FlowIndex } from './engine/flow-index';
 import type { LoadedState, TaskRow, TimerRow } from './engine/rows';
@@ -83,6 +83,13 @@ export class WorkflowService implements CaseFlowStarter {
   private readonly outbox: OutboxWriter;
   private readonly writer: WorkflowWriter<Written>;
   private readonly now: () => number;
+
+  private dispatch?: DispatchRules;
+
+  /** Assignees of type `ruleSet` are chosen by the published dispatch rule sets from now on. */
+  useDispatchRules(dispatch: DispatchRules): void {
+    this.dispatch = dispatch;
+  }
 
   constructor(
     db: Db,
@@ -634,7 +641,7 @@ export class WorkflowService implements CaseFlowStarter {
       now,
       newId: randomUUID,
       facts,
-      resolve: (rule, department, f) => resolveAssignees(org, rule, department, f),
+      resolve: (rule, department, f) => resolveAssignees(org, rule, department, f, this.dispatch),
       headOf: (d) => org.headOf(d),
       isMember: (staffId, department) => org.isMember(staffId, department, { includeChildren: true }),
       workingHoursBetween: (from, to) => calendar.workingHoursBetween(from, to, region),

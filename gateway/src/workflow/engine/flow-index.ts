@@ -40,7 +40,8 @@ export class FlowIndex {
         }
         if (node.type === 'condition') needsFacts = true;
         if (node.type === 'automatic' && node.action.type === 'rules') needsFacts = true;
-        if (node.type === 'approver' && node.assignees.some((a) => a.type === 'rule')) needsFacts = true;
+        if (node.type === 'approver' && node.assignees.some((a) => a.type === 'rule' || a.type === 'ruleSet'))
+          needsFacts = true;
       });
     };
     walk(flow.nodes, null, 0, []);

