@@ -190,6 +190,7 @@ import {
   WorkflowService,
   workflowMigrations,
 } from './workflow';
+import { isPlainAssigneeRule } from './workflow/assignees';
 import { publishShippedFlows } from './workflow/shipped-flows';
 
 export const API_PREFIX = '/api/v1';
@@ -540,6 +541,11 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
   });
   await policies.reload();
   policies.watch(config.catalogReloadSeconds * 1000);
+  // Assignees of type ruleSet: the published dispatch rule sets choose (按户籍地派单 and the like).
+  workflow.useDispatchRules((code, facts) => {
+    const chosen = policies.decide(code, 'dispatch', facts)?.assignees;
+    return isPlainAssigneeRule(chosen) ? chosen : undefined;
+  });
   cases.usePreReview((citizenId, serviceCode, data) => policies.preReview(citizenId, serviceCode, data));
   if (profiles) {
     cases.useVerifiedProfile(async (citizenId) => {
@@ -561,6 +567,10 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
           await workflow.withdraw(citizenId, caseId, reason);
         },
         serviceName: (code) => catalog.get(code)?.definition.name,
+        notificationChannel: (facts) => {
+          const channel = policies.decide('notification.offers', 'notification', facts)?.channel;
+          return channel === 'wechat' || channel === 'sms' || channel === 'none' ? channel : undefined;
+        },
         log,
       })
     : undefined;

@@ -261,6 +261,14 @@ describe(`政策找人: profile, policies, proactive service (${dialect})`, () =
     expect(opened.status).toBe(200);
     expect(opened.body).toMatchObject({ service: { code: 'civil.senior-allowance' }, channel: 'proactive' });
 
+    // The dispatch rule set sends 免申即享 cases to the clerk who handles them (not to the whole role).
+    const worklist = async (staffId: string) =>
+      (await api('/staff/tasks?box=todo', { token: await t.staffLogin(staffId) })).body.items.map(
+        (task: { caseId: string }) => task.caseId,
+      );
+    expect(await worklist('st-civil-clerk-1')).toContain(grant.caseId);
+    expect(await worklist('st-civil-clerk-2')).not.toContain(grant.caseId);
+
     // The nightly re-match finds everyone else over 80 too, but grants her nothing new.
     const rematch = await runJob('proactive.rematch');
     expect(rematch.status, JSON.stringify(rematch)).toBe('succeeded');

@@ -18,6 +18,8 @@ export interface OfferMessage {
   citizenId: string;
   policyTitle: string;
   offerMessage: string;
+  /** `sms`: not by WeChat even while a consent is left (chosen by the notification rule set). */
+  channel?: 'wechat' | 'sms';
 }
 
 interface OfferWechatPayload {
@@ -69,7 +71,7 @@ export function offerNotificationRoute(deps: OfferNotificationDeps): DeliveryRou
       const m = message.payload as unknown as Partial<OfferMessage>;
       if (!m.offerId || !m.citizenId) return [];
       const offer = { offerId: m.offerId, citizenId: m.citizenId };
-      const channel = await service.channel(m.citizenId);
+      const channel = m.channel === 'sms' ? 'sms' : await service.channel(m.citizenId);
       const openid = channel === 'wechat' ? await deps.openidOf(m.citizenId) : undefined;
       const planned: PlannedDelivery[] = [];
       for (const eventName of config.topics[message.topic] ?? []) {

@@ -4,6 +4,8 @@ import {
   compileRuleSet,
   explainRuleSet,
   type Hint,
+  type Outcome,
+  type RuleKind,
   type RuleSetRepository,
 } from '../rules';
 import type { Policy } from './policies.config';
@@ -68,6 +70,8 @@ export class PolicyService {
       this.policies.flatMap((p) => [p.eligibility, ...(p.preReview ? [p.preReview] : [])]),
     );
     if (this.deps.recommendations) codes.add(this.deps.recommendations);
+    // Dispatch and notification rule sets are named by flows and by configuration: every published one.
+    for (const v of await this.deps.rules.list()) if (v.status === 'published') codes.add(v.code);
     const next = new Map<string, CompiledRuleSet>();
     for (const code of codes) {
       const stored = await this.deps.rules.latestPublished(code);
@@ -95,6 +99,16 @@ export class PolicyService {
   /** The compiled latest published version of a rule set, if any. */
   ruleSet(code: string): CompiledRuleSet | undefined {
     return this.compiled.get(code);
+  }
+
+  /**
+   * The outcome of the latest published rule set `code` of `kind` for these facts (the deciding rule's, or
+   * `otherwise`); undefined when there is no such published rule set.
+   */
+  decide(code: string, kind: RuleKind, facts: Facts): Outcome | undefined {
+    const compiled = this.compiled.get(code);
+    if (compiled?.ruleSet.kind !== kind) return undefined;
+    return compiled.evaluate(facts, { now: this.now() }).outcome;
   }
 
   policy(code: string): Policy | undefined {

@@ -72,6 +72,8 @@ describe(`proactive service (${dialect})`, () => {
         withdrawn.push(caseId);
       },
       serviceName: () => undefined,
+      notificationChannel: (facts) =>
+        policies.decide('notification.offers', 'notification', facts)?.channel as 'wechat' | 'sms' | 'none',
       log,
       now: () => clock,
     });
@@ -96,7 +98,12 @@ describe(`proactive service (${dialect})`, () => {
     const offers = await offersOf('mother-1');
     expect(offers.map((o) => o.policy_code).sort()).toEqual(['maternity-allowance', 'newborn']);
     expect(offers.every((o) => o.status === 'offered' && o.citizen_id === 'citizen-1')).toBe(true);
-    for (const o of offers) expect(await outbox(o.id)).toHaveLength(1);
+    for (const o of offers) {
+      const told = await outbox(o.id);
+      expect(told).toHaveLength(1);
+      // The notification rule set: a 33-year-old is told by WeChat (SMS when WeChat cannot).
+      expect(JSON.parse(told[0]!.payload).channel).toBe('wechat');
+    }
     const listed = await service.list('citizen-1');
     expect(listed[0]).toMatchObject({
       lifeEvent: { kind: 'child_birth', label: '新生儿出生', at: '2026-11-20' },
@@ -157,7 +164,10 @@ describe(`proactive service (${dialect})`, () => {
     bound.set('elder-1', 'citizen-e1');
     expect(await service.offerMatches(senior, ['elder-1', 'elder-2'])).toBe(2);
     expect(await service.offerMatches(senior, ['elder-1', 'elder-2'])).toBe(0);
-    expect((await offersOf('elder-1'))[0]).toMatchObject({ status: 'granted', case_id: 'case-1' });
+    const granted = (await offersOf('elder-1'))[0]!;
+    expect(granted).toMatchObject({ status: 'granted', case_id: 'case-1' });
+    // Over 75: told by SMS, not by a WeChat service notice.
+    expect((await outbox(granted.id)).map((m) => JSON.parse(m.payload).channel)).toEqual(['sms']);
     expect((await offersOf('elder-2'))[0]).toMatchObject({ status: 'pending', case_id: null });
     expect(submitted).toEqual([
       {
@@ -182,7 +192,10 @@ describe(`proactive service (${dialect})`, () => {
     const ended = (await offersOf('elder-1'))[0]!;
     expect(ended.status).toBe('ended');
     expect(ended.message).toMatch(/^经复核，您已不再符合高龄津贴条件/);
-    expect((await outbox(ended.id)).map((m) => JSON.parse(m.payload).offerMessage)).toContain(ended.message);
+    // The account of someone who died is not sent the end of their allowance (the notification rules).
+    expect((await outbox(ended.id)).map((m) => JSON.parse(m.payload).offerMessage)).not.toContain(
+      ended.message,
+    );
     // Nothing is due again until another period has passed.
     expect(await service.reverify()).toEqual({ verified: 0, ended: 0 });
 

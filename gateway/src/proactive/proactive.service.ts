@@ -69,6 +69,11 @@ export interface ProactiveDeps {
   /** Withdraws a case the citizen declined (申请人撤回). */
   withdraw(citizenId: string, caseId: string, reason: string): Promise<void>;
   serviceName(code: string): string | undefined;
+  /**
+   * How a citizen is told of an offer, from the notification rule set over `offer.*` and `profile.*`:
+   * `sms` only, `wechat` (then SMS as usual), `none` (the home page only); undefined: as usual.
+   */
+  notificationChannel?(facts: Facts): 'wechat' | 'sms' | 'none' | undefined;
   log: Logger;
   now?: () => number;
 }
@@ -183,10 +188,12 @@ export class ProactiveService {
       created_at: now,
       updated_at: now,
     };
+    const channel =
+      citizenId && policy.grant === 'apply' ? await this.channelFor(row, policy, row.status) : undefined;
     try {
       await inTransaction(this.deps.db, async (tx) => {
         await tx.insertInto('proactive_offers').values(row).execute();
-        if (citizenId && policy.grant === 'apply') await this.tell(tx, row, policy, citizenId, now);
+        if (citizenId && policy.grant === 'apply') await this.tell(tx, row, policy, citizenId, now, channel);
       });
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -196,18 +203,34 @@ export class ProactiveService {
     return true;
   }
 
+  /**
+   * How the citizen is told of this offer in this state: the notification rule set over `offer.*` and the
+   * person's `profile.*`. Read before the transaction that writes the message (SQLite has one connection).
+   */
+  private async channelFor(row: OfferRow, policy: Policy, status: OfferStatus, profile?: Facts) {
+    if (!this.deps.notificationChannel) return undefined;
+    const facts: Facts = {
+      ...(profile ?? (await this.factsOf([row.id_index])).get(row.id_index) ?? {}),
+      offer: { policyCode: policy.code, grant: policy.grant, status, lifeEvent: row.event_kind },
+    };
+    return this.deps.notificationChannel(facts);
+  }
+
   private async tell(
     tx: Parameters<OutboxWriter['enqueueAll']>[0],
     row: OfferRow,
     policy: Policy,
     citizenId: string,
     now: number,
+    channel: 'wechat' | 'sms' | 'none' | undefined,
   ) {
+    if (channel === 'none') return;
     const payload: OfferMessage = {
       offerId: row.id,
       citizenId,
       policyTitle: policy.title,
       offerMessage: row.message,
+      ...(channel ? { channel } : {}),
     };
     await this.outbox.enqueueAll(
       tx,
@@ -243,6 +266,7 @@ export class ProactiveService {
       return;
     }
     const now = this.now();
+    const channel = await this.channelFor(row, policy, 'granted');
     await inTransaction(this.deps.db, async (tx) => {
       const r = await tx
         .updateTable('proactive_offers')
@@ -251,7 +275,14 @@ export class ProactiveService {
         .where('status', '=', 'pending')
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 1)
-        await this.tell(tx, { ...row, status: 'granted', citizen_id: citizenId }, policy, citizenId, now);
+        await this.tell(
+          tx,
+          { ...row, status: 'granted', citizen_id: citizenId },
+          policy,
+          citizenId,
+          now,
+          channel,
+        );
     });
   }
 
@@ -416,6 +447,10 @@ export class ProactiveService {
         const facts = await this.factsOf(rows.map((r) => r.id_index));
         for (const row of rows) {
           const still = this.eligible(policy, facts.get(row.id_index), now);
+          const channel =
+            still || !row.citizen_id
+              ? undefined
+              : await this.channelFor(row, policy, 'ended', facts.get(row.id_index) ?? {});
           await inTransaction(this.deps.db, async (tx) => {
             if (still) {
               await tx
@@ -433,7 +468,7 @@ export class ProactiveService {
               .where('id', '=', row.id)
               .execute();
             if (row.citizen_id)
-              await this.tell(tx, { ...row, status: 'ended', message }, policy, row.citizen_id, now);
+              await this.tell(tx, { ...row, status: 'ended', message }, policy, row.citizen_id, now, channel);
             ended += 1;
           });
         }
