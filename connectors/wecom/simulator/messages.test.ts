@@ -301,7 +301,8 @@ describe('message/send fuzz', () => {
           expect(typeof answer.body.errcode).toBe('number');
         },
       ),
-      { numRuns: 150 },
+      // Found by a CI run: an object whose toString is not callable made Number() throw (a 500).
+      { numRuns: 150, examples: [[{ agentid: { toString: 0 } }]] },
     );
   });
 });

@@ -174,7 +174,10 @@ export function createMessageBox(opts: MessageBoxOptions) {
     /** POST /cgi-bin/message/send (token already checked). */
     send(body: Record<string, unknown>): WireResult {
       if (body.agentid === undefined || body.agentid === null || body.agentid === '') return 41011;
-      if (Number(body.agentid) !== opts.agentId) return 40056;
+      // Only a number or a numeric string is an agentid (an object must not reach Number(): it may throw).
+      const agentid =
+        typeof body.agentid === 'number' || typeof body.agentid === 'string' ? Number(body.agentid) : Number.NaN;
+      if (agentid !== opts.agentId) return 40056;
       const msgtype = body.msgtype;
       if (typeof msgtype !== 'string' || !SIMULATED_MSGTYPES.has(msgtype)) return 40008;
       const touser = ids(body.touser);
