@@ -536,6 +536,7 @@ export async function startGateway(config: AppConfig, options: GatewayOptions = 
     subjects: {
       facts: async (citizenId) => profiles?.facts(citizenId),
       idNumberOf: async (citizenId) => (await profiles?.identityOf(citizenId))?.idNumber,
+      history: (citizenId) => cases.historyFacts(citizenId),
     },
     serviceName: (code) => catalog.get(code)?.definition.name,
   });

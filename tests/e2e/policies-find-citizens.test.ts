@@ -195,6 +195,20 @@ describe(`政策找人: profile, policies, proactive service (${dialect})`, () =
     expect(someoneElse.body.errors[0]).toMatchObject({ pointer: '/formData/idNumber' });
     const ok = await submit({ ...form, deliveryDate: daysAgo(3) });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    // Case history is a fact too: with this case open, a second application is warned, not refused.
+    const second = await api('/services/hrss.maternity-allowance/pre-review', {
+      token,
+      body: { formData: { ...form, deliveryDate: daysAgo(3) } },
+    });
+    expect(second.body.passed).toBe(true);
+    expect(second.body.hints).toEqual([
+      expect.objectContaining({
+        pointer: '/formData/deliveryDate',
+        blocking: false,
+        message: expect.stringContaining('正在办理中'),
+      }),
+      expect.objectContaining({ material: 'discharge-summary', blocking: false }),
+    ]);
 
     // 不需要: the other offer closes.
     const newborn = offers.body.items.find((o: { policyCode: string }) => o.policyCode === 'newborn');

@@ -124,6 +124,17 @@ export class CasesRepository {
     await asTables(tx).insertInto('case_events').values(events).execute();
   }
 
+  /** Service code and status of the citizen's cases, newest first (case history for the rules). */
+  serviceStatuses(citizenId: string, limit = 500) {
+    return this.db
+      .selectFrom('cases')
+      .select(['service_code', 'status'])
+      .where('citizen_id', '=', citizenId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
   /** The citizen's latest submitted form data with its form version, newest first. */
   recentForms(citizenId: string, limit: number) {
     return this.db

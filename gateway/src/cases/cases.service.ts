@@ -306,6 +306,26 @@ export class CasesService {
   }
 
   /**
+   * The citizen's case history as rule facts: `history.open` (services with a case in progress),
+   * `history.completed` (services completed for them) and `history.applied` (every service applied for).
+   * Rules test them with `contains`, e.g. 「已有一件生育津贴申请在办理中」.
+   */
+  async historyFacts(
+    citizenId: string,
+  ): Promise<{ history: { open: string[]; completed: string[]; applied: string[] } }> {
+    const CLOSED = new Set(['completed', 'rejected', 'denied', 'withdrawn']);
+    const rows = await this.repo.serviceStatuses(citizenId);
+    const unique = (list: string[]) => [...new Set(list)];
+    return {
+      history: {
+        open: unique(rows.filter((r) => !CLOSED.has(r.status)).map((r) => r.service_code)),
+        completed: unique(rows.filter((r) => r.status === 'completed').map((r) => r.service_code)),
+        applied: unique(rows.map((r) => r.service_code)),
+      },
+    };
+  }
+
+  /**
    * What the citizen's own applications tell about them (values of fields bound to `profile.*`,
    * newest wins), for prefill: 材料一次提交、信息自动复用. Derived when a form is opened, so that
    * submitting costs nothing extra; the profile context will add data from other departments.

@@ -30,6 +30,8 @@ export interface PolicyVerdict {
 /** What the policies read of a citizen: the profile facts, when the account is bound to a person. */
 export interface PolicySubjects {
   facts(citizenId: string): Promise<{ idIndex: string; facts: Facts } | undefined>;
+  /** The citizen's case history (`history.*`: open, completed, applied service codes). */
+  history?(citizenId: string): Promise<Facts>;
   /** The bound ID number (pre-review compares the form with it), if any. */
   idNumberOf(citizenId: string): Promise<string | undefined>;
 }
@@ -232,11 +234,13 @@ export class PolicyService {
     const policy = this.policies.find((p) => p.serviceCode === serviceCode && p.preReview);
     const compiled = policy?.preReview ? this.compiled.get(policy.preReview) : undefined;
     if (!compiled) return [];
-    const [subject, idNumber] = await Promise.all([
+    const [subject, idNumber, history] = await Promise.all([
       this.deps.subjects.facts(citizenId),
       this.deps.subjects.idNumberOf(citizenId),
+      this.deps.subjects.history?.(citizenId),
     ]);
     const facts: Facts = {
+      ...(history ?? {}),
       form: formData,
       profile: (subject?.facts as { profile?: unknown } | undefined)?.profile ?? {},
       ...(idNumber ? { identity: { idNumber } } : {}),
