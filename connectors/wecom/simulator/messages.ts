@@ -176,7 +176,9 @@ export function createMessageBox(opts: MessageBoxOptions) {
       if (body.agentid === undefined || body.agentid === null || body.agentid === '') return 41011;
       // Only a number or a numeric string is an agentid (an object must not reach Number(): it may throw).
       const agentid =
-        typeof body.agentid === 'number' || typeof body.agentid === 'string' ? Number(body.agentid) : Number.NaN;
+        typeof body.agentid === 'number' || typeof body.agentid === 'string'
+          ? Number(body.agentid)
+          : Number.NaN;
       if (agentid !== opts.agentId) return 40056;
       const msgtype = body.msgtype;
       if (typeof msgtype !== 'string' || !SIMULATED_MSGTYPES.has(msgtype)) return 40008;
