@@ -17,7 +17,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createGenericOaConnector, type OaCase } from '@gcrm/connectors/oa';
-import { createConnection } from 'mysql2/promise';
 import { InboxHandlers, InboxService, inboxMigrations } from '../../../gateway/src/callbacks';
 import { IntegrationLinks, integrationMigrations } from '../../../gateway/src/integration/links';
 import { oaResultHandler } from '../../../gateway/src/integration/oa-integration';
@@ -27,6 +26,7 @@ import { outboxMigrations } from '../../../gateway/src/platform/outbox/outbox';
 import { bucketOf } from '../../../gateway/src/reconcile/checksum';
 import { driftMigrations } from '../../../gateway/src/reconcile/drift';
 import { reconcileOaSystem } from '../../../gateway/src/reconcile/oa-reconcile';
+import { MYSQL_BASE, mysqlConnection } from '../support/mysql';
 import { DRIFT_KINDS, driftOf, externalIdOf, ours, REPAIRABLE, SECRET } from './plan';
 
 const CASES = Number(process.env.RECONCILE_CASES ?? 1_000_000);
@@ -35,18 +35,8 @@ const LIMIT_S = 60;
 const FLOOR = 1;
 const DATABASE = 'gcrm_bench_reconcile';
 const SYSTEM = 'generic:bench';
-const base = new URL(
-  process.env.DATABASE_URL?.startsWith('mysql://')
-    ? process.env.DATABASE_URL
-    : 'mysql://root@127.0.0.1:3306/',
-);
-const connection = () =>
-  createConnection({
-    host: base.hostname,
-    port: Number(base.port || 3306),
-    user: decodeURIComponent(base.username),
-    password: decodeURIComponent(base.password),
-  });
+const base = MYSQL_BASE;
+const connection = mysqlConnection;
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const t0 = performance.now();

@@ -21,7 +21,6 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { Engine, type NestedCondition, type TopLevelCondition } from 'json-rules-engine';
-import { createConnection } from 'mysql2/promise';
 import { type Condition, type Facts, operators } from '../../../gateway/src/platform/conditions';
 import { createDatabase } from '../../../gateway/src/platform/db/database';
 import { migrate } from '../../../gateway/src/platform/db/migrate';
@@ -37,6 +36,7 @@ import {
   validateRuleSet,
 } from '../../../gateway/src/rules';
 import { retarget, TARGETS_TABLE } from '../../../gateway/src/rules/targeting';
+import { MYSQL_BASE, mysqlConnection } from '../support/mysql';
 import { policies } from './policies';
 import { profileRow, TODAY } from './population';
 
@@ -152,18 +152,8 @@ for (let i = 0; i < CHECKED_SUBJECTS; i++) {
 const firedShare = jreEvents / (SUBJECTS * RULES);
 
 // --- (2) Batch targeting in MariaDB.
-const base = new URL(
-  process.env.DATABASE_URL?.startsWith('mysql://')
-    ? process.env.DATABASE_URL
-    : 'mysql://root@127.0.0.1:3306/',
-);
-const connection = () =>
-  createConnection({
-    host: base.hostname,
-    port: Number(base.port || 3306),
-    user: decodeURIComponent(base.username),
-    password: decodeURIComponent(base.password),
-  });
+const base = MYSQL_BASE;
+const connection = mysqlConnection;
 const admin = await connection();
 await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
 await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
